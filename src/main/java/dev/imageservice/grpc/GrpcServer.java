@@ -1,0 +1,86 @@
+package dev.imageservice.grpc;
+
+import io.dropwizard.lifecycle.Managed;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server, started and stopped by Dropwizard's lifecycle. Calls run on a fixed pool of
+ * its own, so image work never runs on Netty's event loops. On stop it refuses new calls, lets the
+ * calls in flight finish within the grace period, then cancels what is left.
+ */
+public final class GrpcServer implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+
+    private final GrpcServerFactory config;
+    private final List<BindableService> services;
+    private ExecutorService executor;
+    private Server server;
+
+    GrpcServer(GrpcServerFactory config, List<BindableService> services) {
+        this.config = config;
+        this.services = List.copyOf(services);
+    }
+
+    @Override
+    public void start() throws IOException {
+        executor = new ThreadPoolExecutor(config.getExecutorThreads(), config.getExecutorThreads(),
+                0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), namedThreads("grpc-call-"));
+        NettyServerBuilder builder = NettyServerBuilder
+                .forAddress(new InetSocketAddress(config.getBindHost(), config.getPort()))
+                .executor(executor)
+                .maxInboundMessageSize(Math.toIntExact(config.getMaxInboundMessageSize().toBytes()));
+        services.forEach(builder::addService);
+        server = builder.build().start();
+        LOG.info("gRPC server listening on {}:{}", config.getBindHost(), server.getPort());
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        if (server == null) {
+            return;
+        }
+        long graceMillis = config.getShutdownGracePeriod().toMilliseconds();
+        LOG.info("gRPC server shutting down; calls in flight have {} ms to finish", graceMillis);
+        server.shutdown();
+        if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+            LOG.warn("gRPC calls still running after the grace period; cancelling them");
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        executor.shutdown();
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
+        LOG.info("gRPC server stopped");
+    }
+
+    /** The port actually bound (useful when the configured port is 0). */
+    public int getPort() {
+        if (server == null) {
+            throw new IllegalStateException("the gRPC server is not started");
+        }
+        return server.getPort();
+    }
+
+    private static ThreadFactory namedThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

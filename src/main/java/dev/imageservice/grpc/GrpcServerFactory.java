@@ -1,0 +1,99 @@
+package dev.imageservice.grpc;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDataSize;
+import io.dropwizard.validation.MinDataSize;
+import io.dropwizard.validation.MinDuration;
+import io.grpc.BindableService;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code grpc:} section of config.yml: where and how the gRPC server runs. */
+public class GrpcServerFactory {
+
+    /** TCP port of the gRPC server; 0 picks a free port (for tests). */
+    @Min(0)
+    @Max(65535)
+    private int port = 50051;
+
+    /** Address to bind; 0.0.0.0 listens on every interface. */
+    @NotEmpty
+    private String bindHost = "0.0.0.0";
+
+    /** Threads that run calls; image work is CPU-bound, so about the number of cores is enough. */
+    @Min(1)
+    @Max(1024)
+    private int executorThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** Largest request message the server accepts (gRPC's own default is 4 MiB). */
+    @NotNull
+    @MinDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.KIBIBYTES)
+    @MaxDataSize(value = 2, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
+    private DataSize maxInboundMessageSize = DataSize.mebibytes(64);
+
+    /** On shutdown, how long calls in flight may take to finish before they are cancelled. */
+    @NotNull
+    @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
+    private Duration shutdownGracePeriod = Duration.seconds(10);
+
+    @JsonProperty
+    public int getPort() {
+        return port;
+    }
+
+    @JsonProperty
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    @JsonProperty
+    public String getBindHost() {
+        return bindHost;
+    }
+
+    @JsonProperty
+    public void setBindHost(String bindHost) {
+        this.bindHost = bindHost;
+    }
+
+    @JsonProperty
+    public int getExecutorThreads() {
+        return executorThreads;
+    }
+
+    @JsonProperty
+    public void setExecutorThreads(int executorThreads) {
+        this.executorThreads = executorThreads;
+    }
+
+    @JsonProperty
+    public DataSize getMaxInboundMessageSize() {
+        return maxInboundMessageSize;
+    }
+
+    @JsonProperty
+    public void setMaxInboundMessageSize(DataSize maxInboundMessageSize) {
+        this.maxInboundMessageSize = maxInboundMessageSize;
+    }
+
+    @JsonProperty
+    public Duration getShutdownGracePeriod() {
+        return shutdownGracePeriod;
+    }
+
+    @JsonProperty
+    public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+        this.shutdownGracePeriod = shutdownGracePeriod;
+    }
+
+    /** Builds the (not yet started) server for these services. */
+    public GrpcServer build(List<BindableService> services) {
+        return new GrpcServer(this, services);
+    }
+}

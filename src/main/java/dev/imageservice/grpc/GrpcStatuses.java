@@ -1,0 +1,34 @@
+package dev.imageservice.grpc;
+
+import dev.imageservice.processing.ImageProcessingException;
+import io.grpc.Status;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where failures become gRPC statuses. */
+final class GrpcStatuses {
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcStatuses.class);
+
+    private GrpcStatuses() {
+    }
+
+    static Status of(ImageProcessingException e) {
+        Status status = switch (e.kind()) {
+            case INVALID_IMAGE, UNSUPPORTED_FORMAT -> Status.INVALID_ARGUMENT;
+            case TOO_MANY_BYTES -> Status.RESOURCE_EXHAUSTED;
+            case INTERNAL -> null;
+        };
+        return status == null ? internal(e) : status.withDescription(e.getMessage());
+    }
+
+    /**
+     * A bug or an unexpected failure: the client gets a generic message with an id, the log gets
+     * the same id and the stack trace.
+     */
+    static Status internal(Throwable t) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("internal error {} while processing an image", id, t);
+        return Status.INTERNAL.withDescription("internal error (id " + id + ")");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.imageservice.processing;
+
+/**
+ * Why an image could not be processed, in terms every transport can map to its own status codes.
+ * The message is public: it is shown to clients as it is, so it never holds a stack trace, a class
+ * name or a native library's text.
+ */
+public final class ImageProcessingException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** The kinds of failure; each transport maps every kind to a status in exactly one place. */
+    public enum Kind {
+        /** Empty, undecodable or corrupt input. */
+        INVALID_IMAGE,
+        /** A format, or a pixel type, that the service cannot process faithfully. */
+        UNSUPPORTED_FORMAT,
+        /** More input bytes than the configured limit. */
+        TOO_MANY_BYTES,
+        /** A bug or an unexpected failure of a codec; the public message carries an id only. */
+        INTERNAL
+    }
+
+    private final Kind kind;
+
+    public ImageProcessingException(Kind kind, String publicMessage) {
+        super(publicMessage);
+        this.kind = kind;
+    }
+
+    public ImageProcessingException(Kind kind, String publicMessage, Throwable cause) {
+        super(publicMessage, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public static ImageProcessingException invalid(String message) {
+        return new ImageProcessingException(Kind.INVALID_IMAGE, message);
+    }
+
+    public static ImageProcessingException unsupported(String message) {
+        return new ImageProcessingException(Kind.UNSUPPORTED_FORMAT, message);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.imageservice.processing;
+
+/**
+ * The one image processor that every transport (gRPC, HTTP, the upload page) calls. It knows
+ * nothing of transports: bytes in, a {@link ProcessedImage} or an {@link ImageProcessingException} out.
+ */
+public interface ImageProcessor {
+
+    /**
+     * Processes one encoded image.
+     *
+     * @throws ImageProcessingException when the input is refused or processing fails
+     */
+    ProcessedImage process(byte[] input);
+}
