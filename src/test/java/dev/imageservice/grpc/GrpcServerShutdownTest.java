@@ -1,0 +1,77 @@
+package dev.imageservice.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import dev.imageservice.grpc.proto.ImageRequest;
+import dev.imageservice.grpc.proto.ImageResponse;
+import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import dev.imageservice.processing.ImageFormat;
+import dev.imageservice.processing.ImageInfo;
+import dev.imageservice.processing.ImageProcessor;
+import dev.imageservice.processing.ProcessedImage;
+import io.dropwizard.util.Duration;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Graceful stop: calls in flight finish, new calls are refused. */
+class GrpcServerShutdownTest {
+
+    /** A processor that takes its time, so that calls are in flight when the server stops. */
+    private static final class SlowProcessor implements ImageProcessor {
+        final CountDownLatch started = new CountDownLatch(2);
+
+        @Override
+        public ProcessedImage process(byte[] input) {
+            started.countDown();
+            try {
+                Thread.sleep(800);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+            return new ProcessedImage(input, "image/png", ImageFormat.PNG, new ImageInfo(1, 1, 3, 8), input.length, 0, 0, 0);
+        }
+    }
+
+    @Test
+    void callsInFlightFinishWhenTheServerStops() throws Exception {
+        SlowProcessor processor = new SlowProcessor();
+        GrpcServerFactory config = new GrpcServerFactory();
+        config.setPort(0);
+        config.setBindHost("127.0.0.1");
+        config.setShutdownGracePeriod(Duration.seconds(10));
+        GrpcServer server = config.build(List.of(new ImageGrpcService(processor)));
+        server.start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        try {
+            ImageServiceGrpc.ImageServiceFutureStub stub = ImageServiceGrpc.newFutureStub(channel);
+            ImageRequest request = ImageRequest.newBuilder().setImageData(ByteString.copyFromUtf8("payload")).build();
+            ListenableFuture<ImageResponse> first = stub.processImage(request);
+            ListenableFuture<ImageResponse> second = stub.processImage(request);
+            assertThat(processor.started.await(5, TimeUnit.SECONDS)).isTrue();
+
+            server.stop();
+
+            assertThat(first.get(1, TimeUnit.SECONDS).getImageData().toStringUtf8()).isEqualTo("payload");
+            assertThat(second.get(1, TimeUnit.SECONDS).getImageData().toStringUtf8()).isEqualTo("payload");
+            try {
+                stub.processImage(request).get(5, TimeUnit.SECONDS);
+                throw new AssertionError("a call after stop must be refused");
+            } catch (ExecutionException e) {
+                assertThat(Status.fromThrowable(e.getCause()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getCause()).isInstanceOf(StatusRuntimeException.class);
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}
