@@ -1,5 +1,6 @@
 package dev.imageservice.cli;
 
+import ch.qos.logback.classic.Level;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import net.sourceforge.argparse4j.inf.Namespace;
+import org.slf4j.LoggerFactory;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
@@ -46,6 +48,8 @@ public class ClientCommand extends Command {
         Path input = Path.of(namespace.getString("input"));
         Path output = Path.of(namespace.getString("output"));
         byte[] image = readInput(input);
+        // gRPC logs failed name resolution with a stack trace; the one-line error below says it all.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.grpc")).setLevel(Level.OFF);
 
         ManagedChannel channel = NettyChannelBuilder.forTarget(target)
                 .usePlaintext()
@@ -84,8 +88,9 @@ public class ClientCommand extends Command {
 
     private static String describe(Status status, String target) {
         return switch (status.getCode()) {
-            case UNAVAILABLE -> "cannot reach the image service at " + target
-                    + (status.getDescription() == null ? "" : ": " + status.getDescription());
+            case UNAVAILABLE -> "cannot reach the image service at " + target + ": "
+                    + (status.getCause() != null && status.getCause().getMessage() != null
+                            ? status.getCause().getMessage() : status.getDescription());
             case DEADLINE_EXCEEDED -> "no answer from " + target + " within the timeout";
             default -> "the server refused the image: " + status.getCode()
                     + (status.getDescription() == null ? "" : ": " + status.getDescription());
