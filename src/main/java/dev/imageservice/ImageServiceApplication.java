@@ -4,6 +4,7 @@ import dev.imageservice.cli.ClientCommand;
 import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.processing.ImageProcessor;
+import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.PipelineImageProcessor;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -42,9 +43,10 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     public void run(ImageServiceConfiguration config, Environment environment) {
         String openCvVersion = OpenCvLibrary.load();
         LOG.info("OpenCV {} loaded", openCvVersion);
-        ImageProcessor processor = PipelineImageProcessor.channelSwapToPng();
+        Limits limits = config.getLimits().build();
+        ImageProcessor processor = PipelineImageProcessor.channelSwapToPng(limits);
 
-        grpcServer = config.getGrpc().build(List.of(new ImageGrpcService(processor)));
+        grpcServer = config.getGrpc().build(List.of(new ImageGrpcService(processor)), limits.maxInputBytes());
         environment.lifecycle().manage(grpcServer);
     }
 

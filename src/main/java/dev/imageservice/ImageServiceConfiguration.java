@@ -13,6 +13,20 @@ public class ImageServiceConfiguration extends Configuration {
     @NotNull
     private GrpcServerFactory grpc = new GrpcServerFactory();
 
+    @Valid
+    @NotNull
+    private LimitsFactory limits = new LimitsFactory();
+
+    @JsonProperty("limits")
+    public LimitsFactory getLimits() {
+        return limits;
+    }
+
+    @JsonProperty("limits")
+    public void setLimits(LimitsFactory limits) {
+        this.limits = limits;
+    }
+
     @JsonProperty("grpc")
     public GrpcServerFactory getGrpc() {
         return grpc;

@@ -45,7 +45,9 @@ class ConfigurationTest {
         ImageServiceConfiguration config = load("config.yml");
 
         assertThat(config.getGrpc().getPort()).isEqualTo(50051);
-        assertThat(config.getGrpc().getMaxInboundMessageSize()).isEqualTo(DataSize.mebibytes(64));
+        assertThat(config.getLimits().getMaxInputSize()).isEqualTo(DataSize.mebibytes(64));
+        assertThat(config.getLimits().build().maxPixels()).isEqualTo(50_000_000L);
+        assertThat(config.getLimits().build().maxConcurrent()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(config.getGrpc().getShutdownGracePeriod()).isEqualTo(Duration.seconds(10));
         assertThat(config.getGrpc().getExecutorThreads()).isPositive();
     }

@@ -23,25 +23,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcServer implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+    private static final int MESSAGE_OVERHEAD_BYTES = 1024;
 
     private final GrpcServerFactory config;
     private final List<BindableService> services;
+    private final int maxInboundMessageBytes;
     private ExecutorService executor;
     private Server server;
 
-    GrpcServer(GrpcServerFactory config, List<BindableService> services) {
+    GrpcServer(GrpcServerFactory config, List<BindableService> services, long maxInputBytes) {
         this.config = config;
         this.services = List.copyOf(services);
+        // The image plus the few bytes of protobuf framing around it.
+        this.maxInboundMessageBytes = Math.toIntExact(Math.min(Integer.MAX_VALUE, maxInputBytes + MESSAGE_OVERHEAD_BYTES));
     }
 
     @Override
     public void start() throws IOException {
-        executor = new ThreadPoolExecutor(config.getExecutorThreads(), config.getExecutorThreads(),
-                0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), namedThreads("grpc-call-"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.getExecutorThreads(), config.getExecutorThreads(),
+                60L, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedThreads("grpc-call-"));
+        pool.allowCoreThreadTimeOut(true); // idle threads go away after a burst
+        executor = pool;
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.getBindHost(), config.getPort()))
                 .executor(executor)
-                .maxInboundMessageSize(Math.toIntExact(config.getMaxInboundMessageSize().toBytes()));
+                .maxInboundMessageSize(maxInboundMessageBytes);
         services.forEach(builder::addService);
         server = builder.build().start();
         LOG.info("gRPC server listening on {}:{}", config.getBindHost(), server.getPort());

@@ -1,10 +1,7 @@
 package dev.imageservice.grpc;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
-import io.dropwizard.validation.MaxDataSize;
-import io.dropwizard.validation.MinDataSize;
 import io.dropwizard.validation.MinDuration;
 import io.grpc.BindableService;
 import jakarta.validation.constraints.Max;
@@ -26,16 +23,14 @@ public class GrpcServerFactory {
     @NotEmpty
     private String bindHost = "0.0.0.0";
 
-    /** Threads that run calls; image work is CPU-bound, so about the number of cores is enough. */
+    /**
+     * Threads that run calls. Admission control (limits.maxConcurrent) decides how many images are
+     * worked on at once; the other calls wait for admission on these threads, so this bounds how
+     * many calls can wait rather than how much CPU is used.
+     */
     @Min(1)
-    @Max(1024)
-    private int executorThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-
-    /** Largest request message the server accepts (gRPC's own default is 4 MiB). */
-    @NotNull
-    @MinDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.KIBIBYTES)
-    @MaxDataSize(value = 2, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
-    private DataSize maxInboundMessageSize = DataSize.mebibytes(64);
+    @Max(4096)
+    private int executorThreads = 256;
 
     /** On shutdown, how long calls in flight may take to finish before they are cancelled. */
     @NotNull
@@ -73,16 +68,6 @@ public class GrpcServerFactory {
     }
 
     @JsonProperty
-    public DataSize getMaxInboundMessageSize() {
-        return maxInboundMessageSize;
-    }
-
-    @JsonProperty
-    public void setMaxInboundMessageSize(DataSize maxInboundMessageSize) {
-        this.maxInboundMessageSize = maxInboundMessageSize;
-    }
-
-    @JsonProperty
     public Duration getShutdownGracePeriod() {
         return shutdownGracePeriod;
     }
@@ -92,8 +77,13 @@ public class GrpcServerFactory {
         this.shutdownGracePeriod = shutdownGracePeriod;
     }
 
-    /** Builds the (not yet started) server for these services. */
-    public GrpcServer build(List<BindableService> services) {
-        return new GrpcServer(this, services);
+    /**
+     * Builds the (not yet started) server for these services.
+     *
+     * @param maxInputBytes the largest image accepted (limits.maxInputSize): gRPC refuses larger
+     *                      messages from their length prefix, before reading them
+     */
+    public GrpcServer build(List<BindableService> services, long maxInputBytes) {
+        return new GrpcServer(this, services, maxInputBytes);
     }
 }

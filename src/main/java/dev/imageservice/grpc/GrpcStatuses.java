@@ -15,8 +15,10 @@ final class GrpcStatuses {
 
     static Status of(ImageProcessingException e) {
         Status status = switch (e.kind()) {
-            case INVALID_IMAGE, UNSUPPORTED_FORMAT -> Status.INVALID_ARGUMENT;
-            case TOO_MANY_BYTES -> Status.RESOURCE_EXHAUSTED;
+            case INVALID_IMAGE, UNSUPPORTED_FORMAT, TOO_MANY_PIXELS -> Status.INVALID_ARGUMENT;
+            case TOO_MANY_BYTES, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
+            case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+            case CANCELLED -> Status.CANCELLED;
             case INTERNAL -> null;
         };
         return status == null ? internal(e) : status.withDescription(e.getMessage());

@@ -8,7 +8,13 @@ import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.RequestContext;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +35,13 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
         ByteString input = request.getImageData();
         ProcessedImage result;
         try {
-            result = processor.process(input.toByteArray());
+            result = processor.process(input.toByteArray(), requestContext());
         } catch (ImageProcessingException e) {
-            LOG.info("ProcessImage refused: in={} B: {}", input.size(), e.getMessage());
-            responses.onError(GrpcStatuses.of(e).asRuntimeException());
+            LOG.info("ProcessImage refused: in={} B: {}: {}", input.size(), e.kind(), e.getMessage());
+            fail(responses, GrpcStatuses.of(e));
             return;
         } catch (RuntimeException e) {
-            responses.onError(GrpcStatuses.internal(e).asRuntimeException());
+            fail(responses, GrpcStatuses.internal(e));
             return;
         }
         // The processor hands over a fresh array it never touches again, so wrapping it is safe.
@@ -47,6 +53,22 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
             LOG.info("ProcessImage ok: in={} B out={} B image={} {} in {} ms", input.size(), result.output().length,
                     result.info(), result.inputFormat().displayName(), millis(System.nanoTime() - start));
         }
+    }
+
+    /** The caller's deadline and cancellation, as the processor understands them. */
+    static RequestContext requestContext() {
+        Context context = Context.current();
+        Deadline deadline = context.getDeadline();
+        return deadline == null
+                ? RequestContext.withoutDeadline(context::isCancelled)
+                : RequestContext.withDeadline(deadline.timeRemaining(TimeUnit.NANOSECONDS), context::isCancelled);
+    }
+
+    private static void fail(StreamObserver<?> responses, Status status) {
+        if (responses instanceof ServerCallStreamObserver<?> call && call.isCancelled()) {
+            return; // nobody is listening any more
+        }
+        responses.onError(status.asRuntimeException());
     }
 
     static String millis(long nanos) {

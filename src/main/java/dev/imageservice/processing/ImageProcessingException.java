@@ -16,6 +16,14 @@ public final class ImageProcessingException extends RuntimeException {
         UNSUPPORTED_FORMAT,
         /** More input bytes than the configured limit. */
         TOO_MANY_BYTES,
+        /** More decoded pixels than the configured limit (known from the header, before decoding). */
+        TOO_MANY_PIXELS,
+        /** No capacity: the admission queue is full, or the request waited longer than allowed. */
+        OVERLOADED,
+        /** The caller's deadline passed before the image could be processed. */
+        DEADLINE_EXCEEDED,
+        /** The caller went away (cancelled the call, closed the connection); nobody is waiting. */
+        CANCELLED,
         /** A bug or an unexpected failure of a codec; the public message carries an id only. */
         INTERNAL
     }

@@ -7,9 +7,14 @@ package dev.imageservice.processing;
 public interface ImageProcessor {
 
     /**
-     * Processes one encoded image.
+     * Processes one encoded image for a caller described by {@code context}.
      *
      * @throws ImageProcessingException when the input is refused or processing fails
      */
-    ProcessedImage process(byte[] input);
+    ProcessedImage process(byte[] input, RequestContext context);
+
+    /** Processes one encoded image for a caller without a deadline. */
+    default ProcessedImage process(byte[] input) {
+        return process(input, RequestContext.NONE);
+    }
 }

@@ -5,40 +5,85 @@ import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
- * Decode, apply one operation, encode. Every native Mat is released before {@link #process}
- * returns, whatever happens, so native memory never waits for the garbage collector.
+ * Check, admit, decode, apply one operation, encode. The cheap checks (byte size, format, header
+ * dimensions) run before the request waits for admission, so a request that would be refused
+ * anyway never occupies a slot, and nothing is decoded before its pixel count is known to be
+ * acceptable. Every native Mat is released before {@link #process} returns, whatever happens, so
+ * native memory never waits for the garbage collector.
  */
 public final class PipelineImageProcessor implements ImageProcessor {
+    private final Limits limits;
+    private final AdmissionController admission;
     private final ImageDecoder decoder;
     private final ImageOperation operation;
     private final ImageEncoder encoder;
 
-    public PipelineImageProcessor(ImageDecoder decoder, ImageOperation operation, ImageEncoder encoder) {
+    public PipelineImageProcessor(Limits limits, AdmissionController admission, ImageDecoder decoder,
+            ImageOperation operation, ImageEncoder encoder) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.admission = Objects.requireNonNull(admission, "admission");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.operation = Objects.requireNonNull(operation, "operation");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
     }
 
     /** The default pipeline: OpenCV decode, channel swap, PNG. Loads OpenCV if needed. */
-    public static PipelineImageProcessor channelSwapToPng() {
+    public static PipelineImageProcessor channelSwapToPng(Limits limits) {
         OpenCvLibrary.load();
-        return new PipelineImageProcessor(new OpenCvDecoder(), new SwapChannels(), new OpenCvPngEncoder());
+        return new PipelineImageProcessor(limits, new AdmissionController(limits), new OpenCvDecoder(),
+                new SwapChannels(), new OpenCvPngEncoder());
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public AdmissionController admission() {
+        return admission;
     }
 
     @Override
-    public ProcessedImage process(byte[] input) {
+    public ProcessedImage process(byte[] input, RequestContext context) {
         if (input == null || input.length == 0) {
             throw ImageProcessingException.invalid("the image is empty (0 bytes)");
+        }
+        if (input.length > limits.maxInputBytes()) {
+            throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_BYTES,
+                    "the image is " + Limits.bytes(input.length) + "; the limit is " + Limits.bytes(limits.maxInputBytes()));
         }
         ImageFormat format = ImageFormat.sniff(input);
         if (!format.readable()) {
             throw ImageProcessingException.unsupported("unsupported image format: " + format.displayName());
         }
+        long expectedPixels = ImageHeader.read(input, format)
+                .map(header -> checkPixels(header.width(), header.height()))
+                .orElse(limits.maxPixels()); // unknown until decoded: admit as the largest allowed
+        Completeness.check(input, format);
+        context.checkStillWanted();
+
+        try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
+            context.checkStillWanted();
+            return decodeTransformEncode(input, format);
+        }
+    }
+
+    private long checkPixels(int width, int height) {
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_PIXELS,
+                    "the image is " + width + "x" + height + " = " + Limits.megapixels(pixels)
+                            + "; the limit is " + Limits.megapixels(limits.maxPixels()));
+        }
+        return pixels;
+    }
+
+    private ProcessedImage decodeTransformEncode(byte[] input, ImageFormat format) {
         Mat decoded = null;
         Mat transformed = null;
         try {
             long start = System.nanoTime();
             decoded = decoder.decode(input, format);
+            checkPixels(decoded.cols(), decoded.rows()); // for formats whose header we do not parse
             ImageInfo info = new ImageInfo(decoded.cols(), decoded.rows(), decoded.channels(),
                     CvType.depth(decoded.type()) == CvType.CV_16U ? 16 : 8);
             long decodedAt = System.nanoTime();

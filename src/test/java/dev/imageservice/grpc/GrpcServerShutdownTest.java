@@ -11,6 +11,7 @@ import dev.imageservice.processing.ImageFormat;
 import dev.imageservice.processing.ImageInfo;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.RequestContext;
 import io.dropwizard.util.Duration;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -30,7 +31,7 @@ class GrpcServerShutdownTest {
         final CountDownLatch started = new CountDownLatch(2);
 
         @Override
-        public ProcessedImage process(byte[] input) {
+        public ProcessedImage process(byte[] input, RequestContext context) {
             started.countDown();
             try {
                 Thread.sleep(800);
@@ -49,7 +50,7 @@ class GrpcServerShutdownTest {
         config.setPort(0);
         config.setBindHost("127.0.0.1");
         config.setShutdownGracePeriod(Duration.seconds(10));
-        GrpcServer server = config.build(List.of(new ImageGrpcService(processor)));
+        GrpcServer server = config.build(List.of(new ImageGrpcService(processor)), 1 << 20);
         server.start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {

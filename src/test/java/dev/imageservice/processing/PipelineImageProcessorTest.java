@@ -14,7 +14,7 @@ import org.opencv.imgcodecs.Imgcodecs;
 
 /** The processor on its own, without any transport. */
 class PipelineImageProcessorTest {
-    private final ImageProcessor processor = PipelineImageProcessor.channelSwapToPng();
+    private final ImageProcessor processor = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS);
 
     @Test
     void reportsShapeFormatAndStageTimes() {

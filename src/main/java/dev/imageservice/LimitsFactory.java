@@ -1,0 +1,127 @@
+package dev.imageservice;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.imageservice.processing.Limits;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.DataSizeUnit;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDataSize;
+import io.dropwizard.validation.MinDataSize;
+import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code limits:} section of config.yml: what every transport accepts (gRPC, HTTP and the
+ * page alike) and how much work runs at once.
+ */
+public class LimitsFactory {
+
+    /** Largest encoded image accepted. */
+    @NotNull
+    @MinDataSize(value = 1, unit = DataSizeUnit.KIBIBYTES)
+    @MaxDataSize(value = 1, unit = DataSizeUnit.GIBIBYTES)
+    private DataSize maxInputSize = DataSize.mebibytes(64);
+
+    /** Largest decoded image accepted, in megapixels (width x height / 1,000,000). */
+    @Min(1)
+    @Max(1000)
+    private int maxMegapixels = 50;
+
+    /** Images decoded/encoded at the same time; 0 means the number of cores. */
+    @Min(0)
+    @Max(256)
+    private int maxConcurrent = 0;
+
+    /** Decoded megapixels of all images in work at once (memory bound); at least maxMegapixels. */
+    @Min(1)
+    @Max(100_000)
+    private int maxMegapixelsInFlight = 100;
+
+    /** Requests that may wait for admission; beyond that they are refused as overloaded. */
+    @Min(0)
+    @Max(100_000)
+    private int maxQueued = 1000;
+
+    /** Longest wait for admission before a request is refused as overloaded. */
+    @NotNull
+    @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
+    private Duration maxQueueWait = Duration.seconds(30);
+
+    @JsonProperty
+    public DataSize getMaxInputSize() {
+        return maxInputSize;
+    }
+
+    @JsonProperty
+    public void setMaxInputSize(DataSize maxInputSize) {
+        this.maxInputSize = maxInputSize;
+    }
+
+    @JsonProperty
+    public int getMaxMegapixels() {
+        return maxMegapixels;
+    }
+
+    @JsonProperty
+    public void setMaxMegapixels(int maxMegapixels) {
+        this.maxMegapixels = maxMegapixels;
+    }
+
+    @JsonProperty
+    public int getMaxConcurrent() {
+        return maxConcurrent;
+    }
+
+    @JsonProperty
+    public void setMaxConcurrent(int maxConcurrent) {
+        this.maxConcurrent = maxConcurrent;
+    }
+
+    @JsonProperty
+    public int getMaxMegapixelsInFlight() {
+        return maxMegapixelsInFlight;
+    }
+
+    @JsonProperty
+    public void setMaxMegapixelsInFlight(int maxMegapixelsInFlight) {
+        this.maxMegapixelsInFlight = maxMegapixelsInFlight;
+    }
+
+    @JsonProperty
+    public int getMaxQueued() {
+        return maxQueued;
+    }
+
+    @JsonProperty
+    public void setMaxQueued(int maxQueued) {
+        this.maxQueued = maxQueued;
+    }
+
+    @JsonProperty
+    public Duration getMaxQueueWait() {
+        return maxQueueWait;
+    }
+
+    @JsonProperty
+    public void setMaxQueueWait(Duration maxQueueWait) {
+        this.maxQueueWait = maxQueueWait;
+    }
+
+    @JsonIgnore
+    @ValidationMethod(message = "maxMegapixelsInFlight must be at least maxMegapixels")
+    public boolean isBudgetLargeEnough() {
+        return maxMegapixelsInFlight >= maxMegapixels;
+    }
+
+    /** The runtime limits; {@code maxConcurrent: 0} becomes the number of cores. */
+    public Limits build() {
+        int concurrent = maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors();
+        return new Limits(maxInputSize.toBytes(), maxMegapixels * 1_000_000L, concurrent,
+                maxMegapixelsInFlight * 1_000_000L, maxQueued, maxQueueWait.toNanoseconds());
+    }
+}

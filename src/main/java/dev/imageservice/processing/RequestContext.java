@@ -1,0 +1,62 @@
+package dev.imageservice.processing;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a transport knows about the caller of one request: until when it waits (its deadline) and
+ * whether it is still there. The processor uses it to not start, or stop waiting for, work nobody
+ * will receive.
+ */
+public final class RequestContext {
+    /** No deadline, never cancelled. */
+    public static final RequestContext NONE = new RequestContext(Long.MAX_VALUE, false, () -> false);
+
+    private final long deadlineNanoTime;
+    private final boolean hasDeadline;
+    private final BooleanSupplier cancelled;
+
+    private RequestContext(long deadlineNanoTime, boolean hasDeadline, BooleanSupplier cancelled) {
+        this.deadlineNanoTime = deadlineNanoTime;
+        this.hasDeadline = hasDeadline;
+        this.cancelled = cancelled;
+    }
+
+    /** A caller that waits {@code remainingNanos} more. */
+    public static RequestContext withDeadline(long remainingNanos, BooleanSupplier cancelled) {
+        return new RequestContext(System.nanoTime() + remainingNanos, true, cancelled);
+    }
+
+    public static RequestContext withoutDeadline(BooleanSupplier cancelled) {
+        return new RequestContext(Long.MAX_VALUE, false, cancelled);
+    }
+
+    public boolean hasDeadline() {
+        return hasDeadline;
+    }
+
+    /** Nanoseconds left until the deadline (negative once it passed); Long.MAX_VALUE without one. */
+    public long remainingNanos() {
+        return hasDeadline ? deadlineNanoTime - System.nanoTime() : Long.MAX_VALUE;
+    }
+
+    public boolean isCancelled() {
+        return cancelled.getAsBoolean();
+    }
+
+    /** Throws if the caller is gone or out of time: checked before each expensive step. */
+    public void checkStillWanted() {
+        if (isCancelled()) {
+            throw new ImageProcessingException(ImageProcessingException.Kind.CANCELLED, "the request was cancelled");
+        }
+        if (hasDeadline && remainingNanos() <= 0) {
+            throw new ImageProcessingException(ImageProcessingException.Kind.DEADLINE_EXCEEDED,
+                    "the deadline passed before the image could be processed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return hasDeadline ? "deadline in " + TimeUnit.NANOSECONDS.toMillis(remainingNanos()) + " ms" : "no deadline";
+    }
+}
