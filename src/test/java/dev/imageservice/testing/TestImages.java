@@ -23,6 +23,26 @@ public final class TestImages {
     /** Pixels as OpenCV stores them: rows, then columns, then channels (B, G, R[, A]). */
     public record Pixels(int width, int height, int channels, int bitDepth, int[] samples) {
 
+        /** Equal when shape and every sample are equal (records compare arrays by reference). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Pixels p && p.width == width && p.height == height && p.channels == channels
+                    && p.bitDepth == bitDepth && java.util.Arrays.equals(p.samples, samples);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(width, height, channels, bitDepth, java.util.Arrays.hashCode(samples));
+        }
+
+        /** Shape and the first differing sample are what a failure message needs, not megabytes of samples. */
+        @Override
+        public String toString() {
+            return width + "x" + height + "x" + channels + " " + bitDepth + "-bit (samples hash "
+                    + Integer.toHexString(java.util.Arrays.hashCode(samples)) + ", first " + java.util.Arrays.toString(
+                    java.util.Arrays.copyOf(samples, Math.min(8, samples.length))) + ")";
+        }
+
         public int at(int x, int y, int channel) {
             return samples[(y * width + x) * channels + channel];
         }
