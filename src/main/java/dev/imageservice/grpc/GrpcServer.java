@@ -3,6 +3,7 @@ package dev.imageservice.grpc;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,12 +27,14 @@ public final class GrpcServer implements Managed {
 
     private final GrpcServerFactory config;
     private final List<BindableService> services;
+    private final List<ServerInterceptor> interceptors;
     private ExecutorService executor;
-    private Server server;
+    private volatile Server server;
 
-    GrpcServer(GrpcServerFactory config, List<BindableService> services) {
+    GrpcServer(GrpcServerFactory config, List<BindableService> services, List<ServerInterceptor> interceptors) {
         this.config = config;
         this.services = List.copyOf(services);
+        this.interceptors = List.copyOf(interceptors);
     }
 
     @Override
@@ -43,6 +46,7 @@ public final class GrpcServer implements Managed {
                 .executor(executor)
                 .maxInboundMessageSize(Math.toIntExact(config.getMaxInboundMessageSize().toBytes()));
         services.forEach(builder::addService);
+        interceptors.forEach(builder::intercept);
         server = builder.build().start();
         LOG.info("gRPC server listening on {}:{}", config.getBindHost(), server.getPort());
     }
@@ -65,6 +69,12 @@ public final class GrpcServer implements Managed {
             executor.shutdownNow();
         }
         LOG.info("gRPC server stopped");
+    }
+
+    /** Whether the server is started and accepts calls (false once shutdown has begun). */
+    public boolean isServing() {
+        Server current = server;
+        return current != null && !current.isShutdown();
     }
 
     /** The port actually bound (useful when the configured port is 0). */

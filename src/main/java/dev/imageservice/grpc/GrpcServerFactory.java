@@ -7,6 +7,7 @@ import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MinDataSize;
 import io.dropwizard.validation.MinDuration;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -94,6 +95,14 @@ public class GrpcServerFactory {
 
     /** Builds the (not yet started) server for these services. */
     public GrpcServer build(List<BindableService> services) {
-        return new GrpcServer(this, services);
+        return build(services, List.of());
+    }
+
+    /**
+     * Builds the (not yet started) server for these services; every call to any of them passes
+     * through the interceptors (the last one given sees a call first).
+     */
+    public GrpcServer build(List<BindableService> services, List<ServerInterceptor> interceptors) {
+        return new GrpcServer(this, services, interceptors);
     }
 }
