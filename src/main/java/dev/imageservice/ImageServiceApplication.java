@@ -3,6 +3,15 @@ package dev.imageservice;
 import dev.imageservice.cli.ClientCommand;
 import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
+import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import dev.imageservice.ops.GrpcHealthReporter;
+import dev.imageservice.ops.GrpcMetricsInterceptor;
+import dev.imageservice.ops.GrpcServerHealthCheck;
+import dev.imageservice.ops.HttpMetricsFilter;
+import dev.imageservice.ops.MeteredImageProcessor;
+import dev.imageservice.ops.ProcessorHealthCheck;
+import dev.imageservice.ops.PrometheusExposition;
+import dev.imageservice.ops.ReadyLogger;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
@@ -12,6 +21,10 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,13 +54,53 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     @Override
     public void run(ImageServiceConfiguration config, Environment environment) {
+        // Loading the native library takes ~0.5 s: at startup, not on the first request.
         String openCvVersion = OpenCvLibrary.load();
         LOG.info("OpenCV {} loaded", openCvVersion);
         Limits limits = config.getLimits().build();
-        ImageProcessor processor = PipelineImageProcessor.channelSwapToPng(limits);
+        ImageProcessor processor = createProcessor(limits);
+        // Transports get the metered processor; the health check gets the bare one, so that health
+        // checks never count as traffic.
+        ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
 
-        grpcServer = config.getGrpc().build(List.of(new ImageGrpcService(processor)), limits.maxInputBytes());
+        HealthStatusManager grpcHealth = new HealthStatusManager();
+        // SERVING only once the health checks below have passed (the reporter runs them on start).
+        grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        grpcServer = config.getGrpc().build(
+                List.of(new ImageGrpcService(metered),
+                        grpcHealth.getHealthService(),
+                        ProtoReflectionServiceV1.newInstance(),
+                        // v1alpha: older grpcurl and k6 releases speak only this one.
+                        reflectionV1Alpha()),
+                List.of(new GrpcMetricsInterceptor(environment.metrics())),
+                limits.maxInputBytes());
         environment.lifecycle().manage(grpcServer);
+
+        environment.healthChecks().register("processor", new ProcessorHealthCheck(processor));
+        environment.healthChecks().register("grpc-server", new GrpcServerHealthCheck(grpcServer));
+        // Managed after the gRPC server, so it starts after it (and its first check sees it serving).
+        GrpcHealthReporter grpcHealthReporter = config.getOps().buildGrpcHealthReporter(grpcHealth,
+                environment.healthChecks(),
+                List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ImageServiceGrpc.SERVICE_NAME));
+        environment.lifecycle().manage(grpcHealthReporter);
+        environment.lifecycle().addEventListener(grpcHealthReporter);
+
+        environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
+        environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
+                .addMapping("/prometheus");
+
+        environment.lifecycle().addServerLifecycleListener(
+                new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
+    }
+
+    /** The processor behind every transport; tests override this to supply a broken one. */
+    protected ImageProcessor createProcessor(Limits limits) {
+        return PipelineImageProcessor.channelSwapToPng(limits);
+    }
+
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService reflectionV1Alpha() {
+        return ProtoReflectionService.newInstance();
     }
 
     /** The running gRPC server (after {@link #run}); tests use it to find the bound port. */

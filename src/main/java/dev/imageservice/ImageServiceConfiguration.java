@@ -2,6 +2,7 @@ package dev.imageservice;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageservice.grpc.GrpcServerFactory;
+import dev.imageservice.ops.OpsFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -27,6 +28,10 @@ public class ImageServiceConfiguration extends Configuration {
         this.limits = limits;
     }
 
+    @Valid
+    @NotNull
+    private OpsFactory ops = new OpsFactory();
+
     @JsonProperty("grpc")
     public GrpcServerFactory getGrpc() {
         return grpc;
@@ -35,5 +40,15 @@ public class ImageServiceConfiguration extends Configuration {
     @JsonProperty("grpc")
     public void setGrpc(GrpcServerFactory grpc) {
         this.grpc = grpc;
+    }
+
+    @JsonProperty("ops")
+    public OpsFactory getOps() {
+        return ops;
+    }
+
+    @JsonProperty("ops")
+    public void setOps(OpsFactory ops) {
+        this.ops = ops;
     }
 }

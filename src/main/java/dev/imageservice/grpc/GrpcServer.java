@@ -3,6 +3,7 @@ package dev.imageservice.grpc;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,12 +29,15 @@ public final class GrpcServer implements Managed {
     private final GrpcServerFactory config;
     private final List<BindableService> services;
     private final int maxInboundMessageBytes;
+    private final List<ServerInterceptor> interceptors;
     private ExecutorService executor;
-    private Server server;
+    private volatile Server server;
 
-    GrpcServer(GrpcServerFactory config, List<BindableService> services, long maxInputBytes) {
+    GrpcServer(GrpcServerFactory config, List<BindableService> services, List<ServerInterceptor> interceptors,
+            long maxInputBytes) {
         this.config = config;
         this.services = List.copyOf(services);
+        this.interceptors = List.copyOf(interceptors);
         // The image plus the few bytes of protobuf framing around it.
         this.maxInboundMessageBytes = Math.toIntExact(Math.min(Integer.MAX_VALUE, maxInputBytes + MESSAGE_OVERHEAD_BYTES));
     }
@@ -49,6 +53,7 @@ public final class GrpcServer implements Managed {
                 .executor(executor)
                 .maxInboundMessageSize(maxInboundMessageBytes);
         services.forEach(builder::addService);
+        interceptors.forEach(builder::intercept);
         server = builder.build().start();
         LOG.info("gRPC server listening on {}:{}", config.getBindHost(), server.getPort());
     }
@@ -71,6 +76,12 @@ public final class GrpcServer implements Managed {
             executor.shutdownNow();
         }
         LOG.info("gRPC server stopped");
+    }
+
+    /** Whether the server is started and accepts calls (false once shutdown has begun). */
+    public boolean isServing() {
+        Server current = server;
+        return current != null && !current.isShutdown();
     }
 
     /** The port actually bound (useful when the configured port is 0). */

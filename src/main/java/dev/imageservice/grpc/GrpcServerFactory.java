@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -78,12 +79,13 @@ public class GrpcServerFactory {
     }
 
     /**
-     * Builds the (not yet started) server for these services.
+     * Builds the (not yet started) server for these services; every call to any of them passes
+     * through the interceptors (the last one given sees a call first).
      *
      * @param maxInputBytes the largest image accepted (limits.maxInputSize): gRPC refuses larger
      *                      messages from their length prefix, before reading them
      */
-    public GrpcServer build(List<BindableService> services, long maxInputBytes) {
-        return new GrpcServer(this, services, maxInputBytes);
+    public GrpcServer build(List<BindableService> services, List<ServerInterceptor> interceptors, long maxInputBytes) {
+        return new GrpcServer(this, services, interceptors, maxInputBytes);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imageservice.testing.TestImages;
+import dev.imageservice.testing.TestLimits;
 import dev.imageservice.testing.TestImages.Pixels;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;

@@ -1,0 +1,91 @@
+package dev.imageservice.ops;
+
+import dev.imageservice.processing.ImageProcessingException;
+import java.util.List;
+
+/**
+ * Every metric the service defines, in one place: the names in Dropwizard's registry (admin
+ * {@code /metrics}) and how each appears in Prometheus (admin {@code /prometheus}).
+ *
+ * <p>Dropwizard names are flat, so a label such as the gRPC method is a part of the name. The
+ * variable part always comes after a fixed prefix, and a second label (status code, status class)
+ * is the last dot-separated segment, so that {@link #prometheusFamilies()} can turn the parts back
+ * into Prometheus labels. Timers are in seconds in Prometheus; meters become {@code _total} counters.
+ */
+public final class MetricNames {
+
+    // --- processing (MeteredImageProcessor): every call, whatever the transport -------------------
+
+    /** Timer: each call of the processor, successful or not. */
+    public static final String PROCESS = "image.processing.process";
+    /** Timers, one per stage of a successful call: {@code .decode}, {@code .transform}, {@code .encode}. */
+    public static final String STAGE_PREFIX = "image.processing.stage.";
+    public static final String STAGE_DECODE = STAGE_PREFIX + "decode";
+    public static final String STAGE_TRANSFORM = STAGE_PREFIX + "transform";
+    public static final String STAGE_ENCODE = STAGE_PREFIX + "encode";
+    /** Meters, one per {@link ImageProcessingException.Kind}: calls that failed for that reason. */
+    public static final String FAILED_PREFIX = "image.processing.failed.";
+    /** Histogram: size of each input, in bytes (every call). */
+    public static final String INPUT_BYTES = "image.processing.input-bytes";
+    /** Histogram: size of each output, in bytes (successful calls). */
+    public static final String OUTPUT_BYTES = "image.processing.output-bytes";
+    /** Histogram: width x height of each decoded image (successful calls). */
+    public static final String DECODED_PIXELS = "image.processing.decoded-pixels";
+
+    // --- gRPC (GrpcMetricsInterceptor): every call to every method -------------------------------
+
+    /** Timers {@code grpc.server.calls.<full method name>}: whole calls, whatever their status. */
+    public static final String GRPC_CALLS_PREFIX = "grpc.server.calls.";
+    /** Meters {@code grpc.server.handled.<full method name>.<status code>}: calls by final status. */
+    public static final String GRPC_HANDLED_PREFIX = "grpc.server.handled.";
+
+    // --- HTTP (HttpMetricsFilter): every request to a Jersey resource -----------------------------
+
+    /** Timers {@code http.server.requests.<endpoint>}, endpoint as {@code "POST /api/v1/process"}. */
+    public static final String HTTP_REQUESTS_PREFIX = "http.server.requests.";
+    /** Meters {@code http.server.responses.<endpoint>.<2xx|4xx|5xx|...>}: requests by status class. */
+    public static final String HTTP_RESPONSES_PREFIX = "http.server.responses.";
+    /** The endpoint of requests that matched no resource, so that scans cannot create new names. */
+    public static final String HTTP_UNMATCHED = "UNMATCHED";
+
+    private MetricNames() {
+    }
+
+    public static String failed(ImageProcessingException.Kind kind) {
+        return FAILED_PREFIX + kind.name();
+    }
+
+    public static String grpcCalls(String fullMethodName) {
+        return GRPC_CALLS_PREFIX + fullMethodName;
+    }
+
+    public static String grpcHandled(String fullMethodName, String statusCode) {
+        return GRPC_HANDLED_PREFIX + fullMethodName + "." + statusCode;
+    }
+
+    public static String httpRequests(String endpoint) {
+        return HTTP_REQUESTS_PREFIX + endpoint;
+    }
+
+    public static String httpResponses(String endpoint, String statusClass) {
+        return HTTP_RESPONSES_PREFIX + endpoint + "." + statusClass;
+    }
+
+    /**
+     * How our Dropwizard names map to Prometheus names and labels. Anything not listed here (JVM,
+     * Jetty and Jersey metrics of Dropwizard itself) keeps the client's default translation.
+     */
+    static List<PrometheusFamily> prometheusFamilies() {
+        return List.of(
+                PrometheusFamily.exact(PROCESS, "image_processing_seconds"),
+                PrometheusFamily.labelled(STAGE_PREFIX, "image_processing_stage_seconds", "stage"),
+                PrometheusFamily.labelled(FAILED_PREFIX, "image_processing_failed", "kind"),
+                PrometheusFamily.exact(INPUT_BYTES, "image_processing_input_bytes"),
+                PrometheusFamily.exact(OUTPUT_BYTES, "image_processing_output_bytes"),
+                PrometheusFamily.exact(DECODED_PIXELS, "image_processing_decoded_pixels"),
+                PrometheusFamily.labelled(GRPC_CALLS_PREFIX, "grpc_server_call_seconds", "method"),
+                PrometheusFamily.labelled(GRPC_HANDLED_PREFIX, "grpc_server_handled", "method", "code"),
+                PrometheusFamily.labelled(HTTP_REQUESTS_PREFIX, "http_server_request_seconds", "endpoint"),
+                PrometheusFamily.labelled(HTTP_RESPONSES_PREFIX, "http_server_responses", "endpoint", "status_class"));
+    }
+}

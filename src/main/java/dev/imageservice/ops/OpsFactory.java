@@ -1,0 +1,61 @@
+package dev.imageservice.ops;
+
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDuration;
+import io.dropwizard.validation.MinDuration;
+import io.grpc.protobuf.services.HealthStatusManager;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code ops:} section of config.yml: how health is reported and how shutdown drains. */
+public class OpsFactory {
+
+    /** How often the health checks are re-run to update the gRPC health status. */
+    @NotNull
+    @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    @MaxDuration(value = 10, unit = TimeUnit.MINUTES)
+    private Duration healthCheckInterval = Duration.seconds(5);
+
+    /**
+     * On shutdown, how long the gRPC health status says NOT_SERVING while the servers still answer,
+     * before they stop taking new work. Set it to the health-check period of the load balancer in
+     * front (0 stops at once).
+     */
+    @NotNull
+    @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
+    @MaxDuration(value = 5, unit = TimeUnit.MINUTES)
+    private Duration shutdownDrainDelay = Duration.seconds(0);
+
+    @JsonProperty
+    public Duration getHealthCheckInterval() {
+        return healthCheckInterval;
+    }
+
+    @JsonProperty
+    public void setHealthCheckInterval(Duration healthCheckInterval) {
+        this.healthCheckInterval = healthCheckInterval;
+    }
+
+    @JsonProperty
+    public Duration getShutdownDrainDelay() {
+        return shutdownDrainDelay;
+    }
+
+    @JsonProperty
+    public void setShutdownDrainDelay(Duration shutdownDrainDelay) {
+        this.shutdownDrainDelay = shutdownDrainDelay;
+    }
+
+    /**
+     * Builds the reporter that sets the gRPC health of {@code serviceNames} from {@code checks}.
+     * Register it both as a managed object and as a lifecycle listener.
+     */
+    public GrpcHealthReporter buildGrpcHealthReporter(HealthStatusManager health, HealthCheckRegistry checks,
+            List<String> serviceNames) {
+        return new GrpcHealthReporter(health, checks, serviceNames,
+                healthCheckInterval.toMilliseconds(), shutdownDrainDelay.toMilliseconds());
+    }
+}
