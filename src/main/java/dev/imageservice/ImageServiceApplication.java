@@ -4,6 +4,7 @@ import dev.imageservice.cli.ClientCommand;
 import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import dev.imageservice.ops.AdmissionGauges;
 import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
 import dev.imageservice.ops.GrpcServerHealthCheck;
@@ -62,12 +63,16 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
         ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
+        if (processor instanceof PipelineImageProcessor pipeline) {
+            AdmissionGauges.register(environment.metrics(), pipeline.admission());
+        }
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         grpcServer = config.getGrpc().build(
-                List.of(new ImageGrpcService(metered),
+                List.of(new ImageGrpcService(metered, limits.maxInputBytes(),
+                                config.getGrpc().getStreamIdleTimeout().toNanoseconds()),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.

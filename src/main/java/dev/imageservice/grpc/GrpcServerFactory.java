@@ -38,6 +38,24 @@ public class GrpcServerFactory {
     @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
     private Duration shutdownGracePeriod = Duration.seconds(10);
 
+    /**
+     * A streaming call whose client sends no chunk, or reads none of the answer, for this long is
+     * ended with DEADLINE_EXCEEDED, so a stalled client cannot hold memory forever.
+     */
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration streamIdleTimeout = Duration.seconds(30);
+
+    @JsonProperty
+    public Duration getStreamIdleTimeout() {
+        return streamIdleTimeout;
+    }
+
+    @JsonProperty
+    public void setStreamIdleTimeout(Duration streamIdleTimeout) {
+        this.streamIdleTimeout = streamIdleTimeout;
+    }
+
     @JsonProperty
     public int getPort() {
         return port;

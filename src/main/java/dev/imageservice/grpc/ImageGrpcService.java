@@ -2,6 +2,7 @@ package dev.imageservice.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.imageservice.grpc.proto.ImageChunk;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
@@ -14,6 +15,8 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -24,9 +27,31 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
     private static final Logger LOG = LoggerFactory.getLogger(ImageGrpcService.class);
 
     private final ImageProcessor processor;
+    private final long maxInputBytes;
+    private final long streamIdleTimeoutNanos;
+    private final ScheduledExecutorService idleChecks;
 
-    public ImageGrpcService(ImageProcessor processor) {
+    /**
+     * @param maxInputBytes          the byte limit, enforced on streamed uploads as chunks arrive
+     * @param streamIdleTimeoutNanos how long a streaming client may send or read nothing
+     */
+    public ImageGrpcService(ImageProcessor processor, long maxInputBytes, long streamIdleTimeoutNanos) {
         this.processor = Objects.requireNonNull(processor, "processor");
+        this.maxInputBytes = maxInputBytes;
+        this.streamIdleTimeoutNanos = streamIdleTimeoutNanos;
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "grpc-stream-idle-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true); // finished calls leave no timer behind
+        this.idleChecks = scheduler;
+    }
+
+    @Override
+    public StreamObserver<ImageChunk> processImageStream(StreamObserver<ImageChunk> responses) {
+        return new ImageStreamCall((ServerCallStreamObserver<ImageChunk>) responses, processor, maxInputBytes,
+                streamIdleTimeoutNanos, idleChecks);
     }
 
     @Override

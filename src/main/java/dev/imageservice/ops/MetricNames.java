@@ -32,6 +32,15 @@ public final class MetricNames {
     /** Histogram: width x height of each decoded image (successful calls). */
     public static final String DECODED_PIXELS = "image.processing.decoded-pixels";
 
+    // --- admission control (the processor's queue), as gauges ------------------------------------
+
+    /** Gauge: images being decoded/encoded now. */
+    public static final String ADMISSION_IN_FLIGHT = "image.admission.in-flight";
+    /** Gauge: requests waiting for admission now. */
+    public static final String ADMISSION_QUEUED = "image.admission.queued";
+    /** Gauge: decoded pixels of the images in work now. */
+    public static final String ADMISSION_PIXELS_IN_FLIGHT = "image.admission.pixels-in-flight";
+
     // --- gRPC (GrpcMetricsInterceptor): every call to every method -------------------------------
 
     /** Timers {@code grpc.server.calls.<full method name>}: whole calls, whatever their status. */
@@ -83,6 +92,9 @@ public final class MetricNames {
                 PrometheusFamily.exact(INPUT_BYTES, "image_processing_input_bytes"),
                 PrometheusFamily.exact(OUTPUT_BYTES, "image_processing_output_bytes"),
                 PrometheusFamily.exact(DECODED_PIXELS, "image_processing_decoded_pixels"),
+                PrometheusFamily.exact(ADMISSION_IN_FLIGHT, "image_admission_in_flight"),
+                PrometheusFamily.exact(ADMISSION_QUEUED, "image_admission_queued"),
+                PrometheusFamily.exact(ADMISSION_PIXELS_IN_FLIGHT, "image_admission_pixels_in_flight"),
                 PrometheusFamily.labelled(GRPC_CALLS_PREFIX, "grpc_server_call_seconds", "method"),
                 PrometheusFamily.labelled(GRPC_HANDLED_PREFIX, "grpc_server_handled", "method", "code"),
                 PrometheusFamily.labelled(HTTP_REQUESTS_PREFIX, "http_server_request_seconds", "endpoint"),

@@ -50,7 +50,7 @@ class GrpcServerShutdownTest {
         config.setPort(0);
         config.setBindHost("127.0.0.1");
         config.setShutdownGracePeriod(Duration.seconds(10));
-        GrpcServer server = config.build(List.of(new ImageGrpcService(processor)), List.of(), 1 << 20);
+        GrpcServer server = config.build(List.of(new ImageGrpcService(processor, 1 << 20, TimeUnit.SECONDS.toNanos(30))), List.of(), 1 << 20);
         server.start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {

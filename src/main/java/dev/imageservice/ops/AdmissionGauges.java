@@ -1,0 +1,18 @@
+package dev.imageservice.ops;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.imageservice.processing.AdmissionController;
+
+/** Publishes admission control's state: how much is in work and how much waits. */
+public final class AdmissionGauges {
+
+    private AdmissionGauges() {
+    }
+
+    public static void register(MetricRegistry metrics, AdmissionController admission) {
+        metrics.register(MetricNames.ADMISSION_IN_FLIGHT, (Gauge<Integer>) admission::inFlight);
+        metrics.register(MetricNames.ADMISSION_QUEUED, (Gauge<Integer>) admission::queued);
+        metrics.register(MetricNames.ADMISSION_PIXELS_IN_FLIGHT, (Gauge<Long>) admission::pixelsInFlight);
+    }
+}
