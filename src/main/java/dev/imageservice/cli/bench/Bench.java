@@ -12,6 +12,8 @@ public final class Bench {
     }
 
     public static BenchReport run(BenchOptions options) throws InterruptedException {
+        // Refuse a wrong --server-pid before any thread or connection exists.
+        ProcessProbe server = options.serverPid() == null ? null : new ProcessProbe(options.serverPid());
         // A few threads are plenty: they only record outcomes and start the next requests.
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         AtomicInteger count = new AtomicInteger();
@@ -20,7 +22,6 @@ public final class Bench {
             thread.setDaemon(true);
             return thread;
         });
-        ProcessProbe server = options.serverPid() == null ? null : new ProcessProbe(options.serverPid());
         try (RequestSender sender = sender(options, callbacks)) {
             double serverCpuBefore = server == null ? 0 : server.cpuMillis();
             LoadRunner.Result result = new LoadRunner(sender, options.images(), options.load(), callbacks).run();
