@@ -32,22 +32,22 @@ public class BenchCommand extends Command {
     @Override
     public void configure(Subparser subparser) {
         subparser.addArgument("--target").setDefault("grpc://localhost:50051")
-                .help("grpc://host:port or http://host:port[/path] (default: grpc://localhost:50051;"
-                        + " HTTP posts to " + BenchTarget.DEFAULT_HTTP_PATH + " unless a path is given)");
+                .help("grpc://host:port or http://host:port[/path]; HTTP posts to "
+                        + BenchTarget.DEFAULT_HTTP_PATH + " unless a path is given");
         subparser.addArgument("--concurrency").type(Integer.class).setDefault(16)
-                .help("simulated clients, each with one request in flight (default: 16)");
+                .help("simulated clients, each with one request in flight");
         subparser.addArgument("--duration").setDefault("10s")
-                .help("how long all clients keep sending after the ramp, e.g. 10s, 1500ms (default: 10s)");
+                .help("how long all clients keep sending after the ramp, e.g. 10s, 1500ms");
         subparser.addArgument("--ramp").setDefault("0s")
-                .help("time over which the clients start, evenly spaced (default: 0s, all at once)");
+                .help("time over which the clients start, evenly spaced (0s: all at once)");
         subparser.addArgument("--timeout").setDefault("60s")
-                .help("deadline of each request (default: 60s)");
+                .help("deadline of each request");
         subparser.addArgument("--new-connection-per-request").action(Arguments.storeTrue())
                 .help("open a new connection for every request and close it after (as the tutorial's k6 test)");
         subparser.addArgument("--connections").type(Integer.class).setDefault(1)
-                .help("gRPC only: connections shared by the clients when they are kept (default: 1)");
+                .help("gRPC only: connections shared by the clients when they are kept");
         subparser.addArgument("--http-body").choices("multipart", "raw").setDefault("multipart")
-                .help("HTTP only: multipart/form-data with part 'image' (default) or the raw image as the body");
+                .help("HTTP only: multipart/form-data with part 'image', or the raw image as the body");
         subparser.addArgument("--server-pid").type(Long.class)
                 .help("Linux: also report this server process's CPU ms per request and peak RSS, from /proc");
         subparser.addArgument("--json").action(Arguments.storeTrue())
