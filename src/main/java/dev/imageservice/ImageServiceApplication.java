@@ -1,6 +1,8 @@
 package dev.imageservice;
 
+import dev.imageservice.cli.BenchCommand;
 import dev.imageservice.cli.ClientCommand;
+import dev.imageservice.cli.SampleImagesCommand;
 import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
@@ -51,6 +53,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new ClientCommand());
+        bootstrap.addCommand(new BenchCommand());
+        bootstrap.addCommand(new SampleImagesCommand());
     }
 
     @Override

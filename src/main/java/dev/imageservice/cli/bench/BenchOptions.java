@@ -1,0 +1,35 @@
+package dev.imageservice.cli.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a load run needs, as given on the command line.
+ *
+ * @param connections gRPC channels shared by the clients when connections are kept
+ * @param serverPid   the server process to read CPU and memory of, or null
+ */
+public record BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
+                           boolean newConnectionPerRequest, int connections,
+                           HttpRequestSender.BodyKind httpBody, Long serverPid) {
+
+    public BenchOptions {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(load, "load");
+        Objects.requireNonNull(httpBody, "httpBody");
+        images = List.copyOf(images);
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("give at least one image to send");
+        }
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be at least 1, not " + connections);
+        }
+    }
+
+    /** A gRPC or HTTP run with keep-alive connections and no server process to watch. */
+    public static BenchOptions of(BenchTarget target, List<BenchImage> images, int concurrency, Duration duration) {
+        return new BenchOptions(target, images, new LoadSettings(concurrency, Duration.ZERO, duration, Duration.ofSeconds(60)),
+                false, 1, HttpRequestSender.BodyKind.MULTIPART, null);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.imageservice.cli.bench;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * Where the load goes: {@code grpc://host:port} or {@code http://host:port[/path]}. An HTTP target
+ * without a path posts to {@value #DEFAULT_HTTP_PATH}.
+ */
+public record BenchTarget(Transport transport, String host, int port, String path) {
+
+    /** The HTTP endpoint of the service that processes one image. */
+    public static final String DEFAULT_HTTP_PATH = "/api/v1/process";
+
+    /** The protocol spoken to the target. */
+    public enum Transport { GRPC, HTTP }
+
+    /** Parses a target as given on the command line; the message of the exception is for the user. */
+    public static BenchTarget parse(String text) {
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid target: " + text + " (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("target " + text + " has no host; expected grpc://host:port or http://host:port");
+        }
+        return switch (scheme) {
+            case "grpc" -> {
+                if (uri.getPort() < 0) {
+                    throw new IllegalArgumentException("target " + text + " has no port; expected grpc://host:port");
+                }
+                if (!uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+                    throw new IllegalArgumentException("a gRPC target takes no path: " + text);
+                }
+                yield new BenchTarget(Transport.GRPC, uri.getHost(), uri.getPort(), "");
+            }
+            case "http" -> {
+                String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")
+                        ? DEFAULT_HTTP_PATH : uri.getRawPath();
+                yield new BenchTarget(Transport.HTTP, uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), path);
+            }
+            default -> throw new IllegalArgumentException("unsupported target scheme in " + text
+                    + "; expected grpc://host:port or http://host:port");
+        };
+    }
+
+    /** The URI that an HTTP request goes to. */
+    public URI httpUri() {
+        return URI.create("http://" + hostForUri() + ":" + port + path);
+    }
+
+    @Override
+    public String toString() {
+        return transport == Transport.GRPC
+                ? "grpc://" + hostForUri() + ":" + port
+                : "http://" + hostForUri() + ":" + port + path;
+    }
+
+    private String hostForUri() {
+        // URI.getHost() keeps the brackets of an IPv6 literal; a bare IPv6 address needs them back.
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}
