@@ -103,7 +103,7 @@ class OpsIntegrationTest {
                 .contains("image.ImageService", "grpc.health.v1.Health",
                         "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
         assertThat(methodsOfImageService(file.getFileDescriptorResponse().getFileDescriptorProtoList()))
-                .containsExactly("ProcessImage");
+                .containsExactly("ProcessImage", "ProcessImageStream");
     }
 
     @Test
@@ -119,7 +119,7 @@ class OpsIntegrationTest {
         assertThat(list.getListServicesResponse().getServiceList()).extracting(s -> s.getName())
                 .contains("image.ImageService", "grpc.health.v1.Health");
         assertThat(methodsOfImageService(file.getFileDescriptorResponse().getFileDescriptorProtoList()))
-                .containsExactly("ProcessImage");
+                .containsExactly("ProcessImage", "ProcessImageStream");
     }
 
     @Test

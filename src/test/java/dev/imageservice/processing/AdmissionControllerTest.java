@@ -55,11 +55,12 @@ class AdmissionControllerTest {
         }
         assertThat(admission.inFlight()).isEqualTo(2);
 
+        // One slot frees up: each waiter in turn takes it, records itself and hands it on.
         first.close();
-        second.close();
         for (Future<?> future : waiting) {
             future.get(10, TimeUnit.SECONDS);
         }
+        second.close();
 
         assertThat(order).containsExactly(0, 1, 2);
         assertThat(admission.inFlight()).isZero();
