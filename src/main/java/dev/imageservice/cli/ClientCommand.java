@@ -3,8 +3,9 @@ package dev.imageservice.cli;
 import ch.qos.logback.classic.Level;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
-import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import dev.imageservice.processing.ImageFormat;
+import dev.imageservice.processing.ImageHeader;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
@@ -26,7 +27,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * and writes the processed PNG, the Java twin of the tutorial's Python client.
  */
 public class ClientCommand extends Command {
-    private static final int MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
+    /** Matches the server's default limits.maxInputSize, so unary calls work up to it both ways. */
+    static final int DEFAULT_MAX_MESSAGE_MIB = 64;
 
     public ClientCommand() {
         super("client", "Send an image to a running image-service over gRPC and write the processed PNG");
@@ -38,6 +40,12 @@ public class ClientCommand extends Command {
                 .help("host:port of the gRPC server (default: localhost:50051)");
         subparser.addArgument("--timeout").type(Integer.class).setDefault(60)
                 .help("seconds to wait for the answer (default: 60)");
+        subparser.addArgument("--max-message-size").dest("maxMessageMib").type(Integer.class)
+                .setDefault(DEFAULT_MAX_MESSAGE_MIB)
+                .help("largest unary message in MiB, each way (default: " + DEFAULT_MAX_MESSAGE_MIB
+                        + "); larger images go over the streaming rpc by themselves");
+        subparser.addArgument("--stream").action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+                .help("always use the streaming rpc (ProcessImageStream), which works within gRPC's default 4 MiB limits");
         subparser.addArgument("input").help("image file to send");
         subparser.addArgument("output").help("where to write the processed PNG");
     }
@@ -51,28 +59,55 @@ public class ClientCommand extends Command {
         // gRPC logs failed name resolution with a stack trace; the one-line error below says it all.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.grpc")).setLevel(Level.OFF);
 
+        int maxMessageBytes = Math.toIntExact(Math.min(Integer.MAX_VALUE, namespace.getInt("maxMessageMib") * (1L << 20)));
+        boolean stream = namespace.getBoolean("stream") || needsStreaming(image, maxMessageBytes);
+
         ManagedChannel channel = NettyChannelBuilder.forTarget(target)
                 .usePlaintext()
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMessageSize(maxMessageBytes)
                 .build();
         try {
             long start = System.nanoTime();
-            ImageResponse response = ImageServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(namespace.getInt("timeout"), TimeUnit.SECONDS)
-                    .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES)
-                    .processImage(ImageRequest.newBuilder().setImageData(UnsafeByteOperations.unsafeWrap(image)).build());
+            byte[] png;
+            if (stream) {
+                png = StreamingUpload.process(ImageServiceGrpc.newStub(channel)
+                        .withDeadlineAfter(namespace.getInt("timeout"), TimeUnit.SECONDS), image);
+            } else {
+                png = ImageServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(namespace.getInt("timeout"), TimeUnit.SECONDS)
+                        .withMaxOutboundMessageSize(maxMessageBytes)
+                        .processImage(ImageRequest.newBuilder().setImageData(UnsafeByteOperations.unsafeWrap(image)).build())
+                        .getImageData().toByteArray();
+            }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            try (var out = Files.newOutputStream(output)) {
-                response.getImageData().writeTo(out);
+            try {
+                Files.write(output, png);
             } catch (IOException e) {
                 throw new ClientException("cannot write " + output + ": " + e.getMessage());
             }
-            System.out.printf("%s (%d bytes) -> %s (%d bytes) via %s in %d ms%n", input, image.length, output,
-                    response.getImageData().size(), target, millis);
+            System.out.printf("%s (%d bytes) -> %s (%d bytes) via %s%s in %d ms%n", input, image.length, output,
+                    png.length, target, stream ? " (streaming)" : "", millis);
         } catch (StatusRuntimeException e) {
             throw new ClientException(describe(e.getStatus(), target));
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Whether the image or its PNG could exceed the unary limit. The PNG's size is bounded by its
+     * raw pixels (4 bytes a pixel covers 8-bit RGBA); the header gives the pixel count.
+     */
+    static boolean needsStreaming(byte[] image, long maxMessageBytes) {
+        if (image.length > maxMessageBytes) {
+            return true;
+        }
+        try {
+            return ImageHeader.read(image, ImageFormat.sniff(image))
+                    .map(header -> header.pixels() * 4 > maxMessageBytes)
+                    .orElse(false);
+        } catch (RuntimeException e) {
+            return false; // not an image we can read the header of: let the server say what it is
         }
     }
 
