@@ -238,6 +238,20 @@ class ProcessResourceTest {
         assertError(response, 404, "Not Found");
     }
 
+    @Test
+    void uploadPageIsServedAtTheRootAndPostsToTheApi() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + APP.getLocalPort() + "/")).GET().build(), BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        // Without JavaScript the form itself must do the upload.
+        assertThat(response.body())
+                .contains("action=\"/api/v1/process\"", "method=\"post\"", "enctype=\"multipart/form-data\"",
+                        "name=\"image\"");
+    }
+
     private static void assertError(HttpResponse<byte[]> response, int status, String messagePart) throws IOException {
         String body = new String(response.body(), StandardCharsets.UTF_8);
         assertThat(response.statusCode()).as(body).isEqualTo(status);
