@@ -15,10 +15,14 @@ import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
 import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.http.ImageProcessingExceptionMapper;
+import dev.imageservice.http.ProcessResource;
+import dev.imageservice.http.RequestSizeLimitFilter;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.PipelineImageProcessor;
+import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -28,11 +32,15 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.dropwizard.forms.MultiPartBundle;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the image service: one processor, served over gRPC (and later HTTP), run by Dropwizard. */
+/**
+ * Wires the image service: one processor, served over gRPC and over HTTP (the API under
+ * {@code /api/} and the upload page at {@code /}), run by Dropwizard.
+ */
 public class ImageServiceApplication extends Application<ImageServiceConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ImageServiceApplication.class);
 
@@ -55,6 +63,9 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         bootstrap.addCommand(new ClientCommand());
         bootstrap.addCommand(new BenchCommand());
         bootstrap.addCommand(new SampleImagesCommand());
+        bootstrap.addBundle(new MultiPartBundle());
+        // The upload page (web/, copied into the jar under assets/) at /; Jersey moves to /api/* in run().
+        bootstrap.addBundle(new AssetsBundle("/assets/", "/", "index.html", "upload-page"));
     }
 
     @Override
@@ -94,6 +105,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.lifecycle().manage(grpcHealthReporter);
         environment.lifecycle().addEventListener(grpcHealthReporter);
 
+        // The HTTP API under /api/*; the rest of the application port is the upload page.
+        environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
+        environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
+        environment.jersey().register(new ImageProcessingExceptionMapper());
+        environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
         environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
                 .addMapping("/prometheus");

@@ -22,6 +22,7 @@ import io.grpc.StatusRuntimeException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * After exactly N gRPC calls and M HTTP requests, some failing, every timer and outcome count says
  * exactly that, both in Dropwizard's /metrics and in the parsed /prometheus text.
  *
- * <p>The HTTP API lives on another branch; this branch's HTTP side is exercised through a probe
- * resource that only this test registers, which answers with the status it is asked for.
+ * <p>HTTP traffic goes to the real {@code POST /api/v1/process}, plus a probe resource that only this
+ * test registers, which answers with any status it is asked for (including a 500 from a bug).
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class MetricsIntegrationTest {
@@ -88,14 +89,19 @@ class MetricsIntegrationTest {
                     e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
         }
 
-        // M = 6 HTTP requests: 2 x 200 and 1 x 404 on /probe/{status}, 1 x 500 on /probe/boom,
-        // 1 x 201 on /probe/{status}, 1 unmatched (404).
-        assertThat(get("/probe/200")).isEqualTo(200);
-        assertThat(get("/probe/200")).isEqualTo(200);
-        assertThat(get("/probe/201")).isEqualTo(201);
-        assertThat(get("/probe/404")).isEqualTo(404);
-        assertThat(get("/probe/boom")).isEqualTo(500);
-        assertThat(get("/no/such/thing")).isEqualTo(404);
+        // M = 10 HTTP requests. To the image API: 2 x 200, 1 x 400 (garbage), 1 x 415 (GIF), which
+        // the processor sees too. To the probe: 2 x 200 and 1 x 404 on /probe/{status}, 1 x 201,
+        // 1 x 500 on /probe/boom; and 1 unmatched (404).
+        assertThat(post(small)).isEqualTo(200);
+        assertThat(post(large)).isEqualTo(200);
+        assertThat(post(GARBAGE)).isEqualTo(400);
+        assertThat(post(GIF)).isEqualTo(415);
+        assertThat(get("/api/probe/200")).isEqualTo(200);
+        assertThat(get("/api/probe/200")).isEqualTo(200);
+        assertThat(get("/api/probe/201")).isEqualTo(201);
+        assertThat(get("/api/probe/404")).isEqualTo(404);
+        assertThat(get("/api/probe/boom")).isEqualTo(500);
+        assertThat(get("/api/no/such/thing")).isEqualTo(404);
     }
 
     @AfterAll
@@ -115,24 +121,29 @@ class MetricsIntegrationTest {
         assertThat(meters.path(MetricNames.grpcHandled(METHOD, "INVALID_ARGUMENT")).path("count").asLong()).isEqualTo(2);
         assertThat(meters.has(MetricNames.grpcHandled(METHOD, "INTERNAL"))).isFalse();
 
-        assertThat(timers.path(MetricNames.PROCESS).path("count").asLong()).isEqualTo(5);
-        assertThat(timers.path(MetricNames.STAGE_DECODE).path("count").asLong()).isEqualTo(3);
-        assertThat(timers.path(MetricNames.STAGE_TRANSFORM).path("count").asLong()).isEqualTo(3);
-        assertThat(timers.path(MetricNames.STAGE_ENCODE).path("count").asLong()).isEqualTo(3);
-        assertThat(meters.path(MetricNames.FAILED_PREFIX + "INVALID_IMAGE").path("count").asLong()).isEqualTo(1);
-        assertThat(meters.path(MetricNames.FAILED_PREFIX + "UNSUPPORTED_FORMAT").path("count").asLong()).isEqualTo(1);
+        assertThat(timers.path(MetricNames.PROCESS).path("count").asLong()).isEqualTo(9);
+        assertThat(timers.path(MetricNames.STAGE_DECODE).path("count").asLong()).isEqualTo(5);
+        assertThat(timers.path(MetricNames.STAGE_TRANSFORM).path("count").asLong()).isEqualTo(5);
+        assertThat(timers.path(MetricNames.STAGE_ENCODE).path("count").asLong()).isEqualTo(5);
+        assertThat(meters.path(MetricNames.FAILED_PREFIX + "INVALID_IMAGE").path("count").asLong()).isEqualTo(2);
+        assertThat(meters.path(MetricNames.FAILED_PREFIX + "UNSUPPORTED_FORMAT").path("count").asLong()).isEqualTo(2);
         assertThat(meters.path(MetricNames.FAILED_PREFIX + "INTERNAL").path("count").asLong()).isZero();
 
         JsonNode input = histograms.path(MetricNames.INPUT_BYTES);
-        assertThat(input.path("count").asLong()).isEqualTo(5);
+        assertThat(input.path("count").asLong()).isEqualTo(9);
         assertThat(input.path("max").asLong()).isEqualTo(Math.max(large.length, small.length));
         assertThat(input.path("min").asLong()).isEqualTo(GARBAGE.length);
-        assertThat(histograms.path(MetricNames.OUTPUT_BYTES).path("count").asLong()).isEqualTo(3);
+        assertThat(histograms.path(MetricNames.OUTPUT_BYTES).path("count").asLong()).isEqualTo(5);
         JsonNode pixels = histograms.path(MetricNames.DECODED_PIXELS);
-        assertThat(pixels.path("count").asLong()).isEqualTo(3);
+        assertThat(pixels.path("count").asLong()).isEqualTo(5);
         assertThat(pixels.path("min").asLong()).isEqualTo(20 * 10);
         assertThat(pixels.path("max").asLong()).isEqualTo(80 * 60);
 
+        String api = "POST /v1/process";
+        assertThat(timers.path(MetricNames.httpRequests(api)).path("count").asLong()).isEqualTo(4);
+        assertThat(meters.path(MetricNames.httpResponses(api, "2xx")).path("count").asLong()).isEqualTo(2);
+        assertThat(meters.path(MetricNames.httpResponses(api, "4xx")).path("count").asLong()).isEqualTo(2);
+        assertThat(meters.has(MetricNames.httpResponses(api, "5xx"))).isFalse();
         String probe = "GET /probe/{status}";
         assertThat(timers.path(MetricNames.httpRequests(probe)).path("count").asLong()).isEqualTo(4);
         assertThat(meters.path(MetricNames.httpResponses(probe, "2xx")).path("count").asLong()).isEqualTo(3);
@@ -154,17 +165,22 @@ class MetricsIntegrationTest {
         assertThat(prometheus.value("grpc_server_handled_total", "method", METHOD, "code", "OK")).isEqualTo(3.0);
         assertThat(prometheus.value("grpc_server_handled_total", "method", METHOD, "code", "INVALID_ARGUMENT")).isEqualTo(2.0);
 
-        assertThat(prometheus.value("image_processing_seconds_count")).isEqualTo(5.0);
+        assertThat(prometheus.value("image_processing_seconds_count")).isEqualTo(9.0);
         for (String stage : new String[] {"decode", "transform", "encode"}) {
-            assertThat(prometheus.value("image_processing_stage_seconds_count", "stage", stage)).as(stage).isEqualTo(3.0);
+            assertThat(prometheus.value("image_processing_stage_seconds_count", "stage", stage)).as(stage).isEqualTo(5.0);
         }
-        assertThat(prometheus.value("image_processing_failed_total", "kind", "INVALID_IMAGE")).isEqualTo(1.0);
-        assertThat(prometheus.value("image_processing_failed_total", "kind", "UNSUPPORTED_FORMAT")).isEqualTo(1.0);
+        assertThat(prometheus.value("image_processing_failed_total", "kind", "INVALID_IMAGE")).isEqualTo(2.0);
+        assertThat(prometheus.value("image_processing_failed_total", "kind", "UNSUPPORTED_FORMAT")).isEqualTo(2.0);
         assertThat(prometheus.value("image_processing_failed_total", "kind", "INTERNAL")).isEqualTo(0.0);
-        assertThat(prometheus.value("image_processing_input_bytes_count")).isEqualTo(5.0);
-        assertThat(prometheus.value("image_processing_output_bytes_count")).isEqualTo(3.0);
-        assertThat(prometheus.value("image_processing_decoded_pixels_count")).isEqualTo(3.0);
+        assertThat(prometheus.value("image_processing_input_bytes_count")).isEqualTo(9.0);
+        assertThat(prometheus.value("image_processing_output_bytes_count")).isEqualTo(5.0);
+        assertThat(prometheus.value("image_processing_decoded_pixels_count")).isEqualTo(5.0);
 
+        assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "POST /v1/process")).isEqualTo(4.0);
+        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /v1/process", "status_class", "2xx"))
+                .isEqualTo(2.0);
+        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /v1/process", "status_class", "4xx"))
+                .isEqualTo(2.0);
         assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "GET /probe/{status}")).isEqualTo(4.0);
         assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /probe/{status}", "status_class", "2xx"))
                 .isEqualTo(3.0);
@@ -176,12 +192,19 @@ class MetricsIntegrationTest {
                 .isEqualTo(1.0);
         // Dropwizard's own metrics come along too (under the client's default names).
         assertThat(prometheus.value("io_dropwizard_jetty_MutableServletContextHandler_requests_count"))
-                .isGreaterThanOrEqualTo(6.0);
+                .isGreaterThanOrEqualTo(10.0);
     }
 
     private static void process(byte[] image) {
         ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .processImage(ImageRequest.newBuilder().setImageData(ByteString.copyFrom(image)).build());
+    }
+
+    private static int post(byte[] image) {
+        try (Response response = APP.client().target("http://localhost:" + APP.getLocalPort() + "/api/v1/process")
+                .request().post(Entity.entity(image, "image/png"))) {
+            return response.getStatus();
+        }
     }
 
     private static int get(String path) {

@@ -1,0 +1,258 @@
+package dev.imageservice.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.imageservice.ImageServiceApplication;
+import dev.imageservice.ImageServiceConfiguration;
+import dev.imageservice.testing.TestImages;
+import dev.imageservice.testing.TestImages.Pixels;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The upload page in a real browser: Debian's headless Chromium, driven through chromedriver, opens
+ * the page served by the running application, uploads through the file input, and reads back the
+ * pixels of the image it shows. Skipped (not failed) where Chromium is not installed.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class UploadPageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path OUTPUT = Path.of("target", "browser-test");
+
+    private static final DropwizardAppExtension<ImageServiceConfiguration> APP = new DropwizardAppExtension<>(
+            ImageServiceApplication.class, "config.yml",
+            ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+            ConfigOverride.config("server.adminConnectors[0].port", "0"),
+            ConfigOverride.config("grpc.port", "0"));
+
+    private static WebDriver driver;
+
+    private static final String MISSING_BROWSER = "skipped: the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
+            + "; `apt-get install -y chromium chromium-driver` enables it";
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        if (!browserInstalled()) {
+            // Each test is then skipped by the assumption in openPage(), so the reports say why.
+            return;
+        }
+        Files.createDirectories(OUTPUT);
+        // An explicit driver and binary: Selenium Manager would try to download them, and cannot here.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(OUTPUT.resolve("chromedriver.log").toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run",
+                // Pixels read back from a canvas are compared exactly: no colour management.
+                "--force-color-profile=srgb");
+        driver = new ChromeDriver(service, options);
+    }
+
+    private static boolean browserInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @BeforeEach
+    void openPage() {
+        assumeTrue(driver != null, MISSING_BROWSER);
+        driver.manage().window().setSize(new Dimension(1280, 1000));
+        driver.get("http://localhost:" + APP.getLocalPort() + "/");
+    }
+
+    @Test
+    void uploadShowsTheChannelSwappedImageWithItsDetails() throws IOException {
+        Pixels original = TestImages.photoLike(480, 320, 3, 8, 11);
+        Path upload = write("harbour.png", TestImages.encode(original, ".png"));
+
+        driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+        waitForResult();
+
+        Pixels expected = original.swapped();
+        assertShownPixelsAre(expected);
+        assertThat(text("original-name")).isEqualTo("harbour.png");
+        assertThat(text("original-format")).isEqualTo("PNG");
+        assertThat(text("original-dimensions")).isEqualTo("480 × 320 px");
+        assertThat(text("processed-dimensions")).isEqualTo("480 × 320 px");
+        assertThat(text("processing-time")).matches("\\d+\\.\\d ms");
+        assertThat(text("original-size")).matches("\\d+(\\.\\d)? KiB");
+        assertThat(text("status-text")).startsWith("Done: processed in");
+
+        // The download link offers the same PNG under the upload's name.
+        WebElement download = driver.findElement(By.id("download-link"));
+        assertThat(download.getDomAttribute("download")).isEqualTo("harbour.png");
+        byte[] downloaded = Base64.getDecoder().decode((String) js().executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(document.getElementById('download-link').href)"
+                        + ".then(r => r.arrayBuffer())"
+                        + ".then(b => { let s = ''; const a = new Uint8Array(b);"
+                        + "  for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);"
+                        + "  done(btoa(s)); });"));
+        assertThat(TestImages.decode(downloaded)).usingRecursiveComparison().isEqualTo(expected);
+
+        driver.manage().window().setSize(new Dimension(1280, 1200));
+        screenshot("upload-result.png");
+        driver.manage().window().setSize(new Dimension(390, 1400));
+        screenshot("upload-result-phone.png");
+    }
+
+    @Test
+    void largeUploadShowsItsProgress() throws IOException {
+        Pixels original = TestImages.photoLike(1200, 900, 3, 8, 12);
+        byte[] png = TestImages.encode(original, ".png");
+        Path upload = write("large.png", png);
+        // About two seconds of upload, so that the page has time to show how far it is.
+        ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
+        slow.setUploadThroughput(png.length / 2);
+        slow.setDownloadThroughput(50_000_000);
+        slow.setLatency(Duration.ofMillis(5));
+        ChromeDriver chrome = (ChromeDriver) driver;
+        chrome.setNetworkConditions(slow);
+        try {
+            driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+            new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(50))
+                    .until(d -> Boolean.TRUE.equals(js().executeScript(
+                            "const p = document.getElementById('progress');"
+                                    + "return !p.hidden && p.hasAttribute('value') && p.value > 0 && p.value < 100;")));
+            assertThat(text("status-text")).matches("Uploading… \\d+ % of \\d+(\\.\\d)? MiB");
+            screenshot("upload-progress.png");
+            waitForResult();
+        } finally {
+            chrome.deleteNetworkConditions();
+        }
+        assertShownPixelsAre(original.swapped());
+    }
+
+    @Test
+    void fileInputIsLabelledAndTheFirstStopForTheKeyboard() {
+        driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+
+        WebElement focused = driver.switchTo().activeElement();
+        assertThat(focused.getDomAttribute("id")).isEqualTo("image-input");
+        assertThat(driver.findElement(By.cssSelector("label[for='image-input']")).getText())
+                .contains("Choose an image");
+    }
+
+    @Test
+    void uploadingANonImageShowsAReadableError() throws IOException {
+        Path upload = write("notes.txt", "shopping list: eggs, milk".getBytes(StandardCharsets.UTF_8));
+
+        driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+        WebElement error = new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+
+        assertThat(error.getText())
+                .startsWith("This file could not be read as an image.")
+                .contains("Could not decode the image")
+                .doesNotContain("{", "\"code\"");
+        assertThat(driver.findElement(By.id("result")).isDisplayed()).isFalse();
+        screenshot("upload-error.png");
+    }
+
+    @Test
+    void unsupportedFormatIsExplained() throws IOException {
+        byte[] gif = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, (byte) 0x80, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff,
+            (byte) 0xff, ',', 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 'D', 1, 0, ';'};
+        Path upload = write("animation.gif", gif);
+
+        driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+        WebElement error = new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+
+        assertThat(error.getText()).startsWith("This image format is not supported.").contains("GIF");
+    }
+
+    private void waitForResult() {
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> Boolean.TRUE.equals(js().executeScript(
+                "const img = document.getElementById('processed-image');"
+                        + "return !document.getElementById('result').hidden && img.complete && img.naturalWidth > 0;")));
+    }
+
+    /** Draws the image the page shows onto a canvas and compares every pixel with the expected swap. */
+    private void assertShownPixelsAre(Pixels expected) {
+        String rgba = (String) js().executeScript(
+                "const img = document.getElementById('processed-image');"
+                        + "const c = document.createElement('canvas');"
+                        + "c.width = img.naturalWidth; c.height = img.naturalHeight;"
+                        + "const ctx = c.getContext('2d', { colorSpace: 'srgb' });"
+                        + "ctx.drawImage(img, 0, 0);"
+                        + "const d = ctx.getImageData(0, 0, c.width, c.height).data;"
+                        + "let s = ''; for (let i = 0; i < d.length; i++) s += String.fromCharCode(d[i]);"
+                        + "return c.width + 'x' + c.height + ':' + btoa(s);");
+        String[] sizeAndData = rgba.split(":", 2);
+        assertThat(sizeAndData[0]).isEqualTo(expected.width() + "x" + expected.height());
+        byte[] shown = Base64.getDecoder().decode(sizeAndData[1]);
+        int mismatches = 0;
+        for (int y = 0; y < expected.height(); y++) {
+            for (int x = 0; x < expected.width(); x++) {
+                int i = (y * expected.width() + x) * 4;
+                // Expected pixels are in OpenCV's order (B, G, R); the canvas gives R, G, B, A.
+                if ((shown[i] & 0xFF) != expected.at(x, y, 2) || (shown[i + 1] & 0xFF) != expected.at(x, y, 1)
+                        || (shown[i + 2] & 0xFF) != expected.at(x, y, 0) || (shown[i + 3] & 0xFF) != 255) {
+                    mismatches++;
+                }
+            }
+        }
+        assertThat(mismatches).as("pixels shown that differ from the channel swap").isZero();
+    }
+
+    private static Path write(String name, byte[] content) throws IOException {
+        Path file = OUTPUT.resolve("uploads").resolve(name);
+        Files.createDirectories(file.getParent());
+        return Files.write(file, content);
+    }
+
+    private static String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    private static JavascriptExecutor js() {
+        return (JavascriptExecutor) driver;
+    }
+
+    private static void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), OUTPUT.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
