@@ -66,6 +66,36 @@ class ClientCommandTest {
     }
 
     @Test
+    void switchesToStreamingWhenThePngWouldExceedTheUnaryLimit() throws Exception {
+        Pixels photo = TestImages.photoLike(1024, 768, 3, 8, 13); // ~3 MB of raw pixels
+        Path input = dir.resolve("big.png");
+        Files.write(input, TestImages.encode(photo, ".png"));
+        Path output = dir.resolve("big-out.png");
+
+        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
+                "--max-message-size", "1", input.toString(), output.toString());
+
+        assertThat(failure).isEmpty();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("(streaming)");
+        assertThat(TestImages.decode(Files.readAllBytes(output))).isEqualTo(photo.swapped());
+    }
+
+    @Test
+    void streamsOnRequest() throws Exception {
+        Pixels photo = TestImages.photoLike(64, 48, 4, 8, 14);
+        Path input = dir.resolve("small.png");
+        Files.write(input, TestImages.encode(photo, ".png"));
+        Path output = dir.resolve("small-out.png");
+
+        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
+                "--stream", input.toString(), output.toString());
+
+        assertThat(failure).isEmpty();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("(streaming)");
+        assertThat(TestImages.decode(Files.readAllBytes(output))).isEqualTo(photo.swapped());
+    }
+
+    @Test
     void failsCleanlyWhenNoServerListens() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
