@@ -29,6 +29,7 @@ import net.sourceforge.argparse4j.inf.Subparser;
 public class ClientCommand extends Command {
     /** Matches the server's default limits.maxInputSize, so unary calls work up to it both ways. */
     static final int DEFAULT_MAX_MESSAGE_MIB = 64;
+    private static final int GRPC_DEFAULT_MAX_MESSAGE_BYTES = 4 << 20;
 
     public ClientCommand() {
         super("client", "Send an image to a running image-service over gRPC and write the processed PNG");
@@ -64,7 +65,8 @@ public class ClientCommand extends Command {
 
         ManagedChannel channel = NettyChannelBuilder.forTarget(target)
                 .usePlaintext()
-                .maxInboundMessageSize(maxMessageBytes)
+                // Never below gRPC's default: streamed answers come in 1 MiB chunks plus framing.
+                .maxInboundMessageSize(Math.max(maxMessageBytes, GRPC_DEFAULT_MAX_MESSAGE_BYTES))
                 .build();
         try {
             long start = System.nanoTime();
