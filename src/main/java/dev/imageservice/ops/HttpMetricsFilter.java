@@ -59,7 +59,9 @@ public final class HttpMetricsFilter implements ContainerRequestFilter, Containe
         }
         // Matched templates run from the resource method up to the root resource.
         List<UriTemplate> templates = info.getMatchedTemplates();
-        StringBuilder path = new StringBuilder();
+        // The base path (Jersey's mount point, /api) first, so the endpoint reads as the real URL path.
+        String base = info.getBaseUri().getRawPath();
+        StringBuilder path = new StringBuilder(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         for (int i = templates.size() - 1; i >= 0; i--) {
             String template = templates.get(i).getTemplate();
             if (template.isEmpty() || template.equals("/")) {

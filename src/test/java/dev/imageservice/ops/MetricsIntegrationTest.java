@@ -139,17 +139,17 @@ class MetricsIntegrationTest {
         assertThat(pixels.path("min").asLong()).isEqualTo(20 * 10);
         assertThat(pixels.path("max").asLong()).isEqualTo(80 * 60);
 
-        String api = "POST /v1/process";
+        String api = "POST /api/v1/process";
         assertThat(timers.path(MetricNames.httpRequests(api)).path("count").asLong()).isEqualTo(4);
         assertThat(meters.path(MetricNames.httpResponses(api, "2xx")).path("count").asLong()).isEqualTo(2);
         assertThat(meters.path(MetricNames.httpResponses(api, "4xx")).path("count").asLong()).isEqualTo(2);
         assertThat(meters.has(MetricNames.httpResponses(api, "5xx"))).isFalse();
-        String probe = "GET /probe/{status}";
+        String probe = "GET /api/probe/{status}";
         assertThat(timers.path(MetricNames.httpRequests(probe)).path("count").asLong()).isEqualTo(4);
         assertThat(meters.path(MetricNames.httpResponses(probe, "2xx")).path("count").asLong()).isEqualTo(3);
         assertThat(meters.path(MetricNames.httpResponses(probe, "4xx")).path("count").asLong()).isEqualTo(1);
-        assertThat(timers.path(MetricNames.httpRequests("GET /probe/boom")).path("count").asLong()).isEqualTo(1);
-        assertThat(meters.path(MetricNames.httpResponses("GET /probe/boom", "5xx")).path("count").asLong()).isEqualTo(1);
+        assertThat(timers.path(MetricNames.httpRequests("GET /api/probe/boom")).path("count").asLong()).isEqualTo(1);
+        assertThat(meters.path(MetricNames.httpResponses("GET /api/probe/boom", "5xx")).path("count").asLong()).isEqualTo(1);
         assertThat(timers.path(MetricNames.httpRequests("UNMATCHED")).path("count").asLong()).isEqualTo(1);
         assertThat(meters.path(MetricNames.httpResponses("UNMATCHED", "4xx")).path("count").asLong()).isEqualTo(1);
     }
@@ -176,17 +176,17 @@ class MetricsIntegrationTest {
         assertThat(prometheus.value("image_processing_output_bytes_count")).isEqualTo(5.0);
         assertThat(prometheus.value("image_processing_decoded_pixels_count")).isEqualTo(5.0);
 
-        assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "POST /v1/process")).isEqualTo(4.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /v1/process", "status_class", "2xx"))
+        assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "POST /api/v1/process")).isEqualTo(4.0);
+        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /api/v1/process", "status_class", "2xx"))
                 .isEqualTo(2.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /v1/process", "status_class", "4xx"))
+        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /api/v1/process", "status_class", "4xx"))
                 .isEqualTo(2.0);
-        assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "GET /probe/{status}")).isEqualTo(4.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /probe/{status}", "status_class", "2xx"))
+        assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "GET /api/probe/{status}")).isEqualTo(4.0);
+        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /api/probe/{status}", "status_class", "2xx"))
                 .isEqualTo(3.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /probe/{status}", "status_class", "4xx"))
+        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /api/probe/{status}", "status_class", "4xx"))
                 .isEqualTo(1.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /probe/boom", "status_class", "5xx"))
+        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /api/probe/boom", "status_class", "5xx"))
                 .isEqualTo(1.0);
         assertThat(prometheus.value("http_server_responses_total", "endpoint", "UNMATCHED", "status_class", "4xx"))
                 .isEqualTo(1.0);
