@@ -77,8 +77,9 @@ export default function () {
 
   check(response, {
     'status is OK': (r) => r && r.status === grpc.StatusOK,
-    'answer is a PNG': (r) => r && r.message && typeof r.message.image_data === 'string'
-      && r.message.image_data.startsWith(PNG_SIGNATURE_B64),
+    // k6 hands the answer over as protobuf JSON, whose field names are lowerCamelCase.
+    'answer is a PNG': (r) => r && r.message && typeof r.message.imageData === 'string'
+      && r.message.imageData.startsWith(PNG_SIGNATURE_B64),
   });
 
   if (RECONNECT) {
