@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
+import dev.imageservice.testing.LargeImages;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import io.dropwizard.testing.ConfigOverride;
@@ -162,6 +163,33 @@ class UploadPageBrowserTest {
             chrome.deleteNetworkConditions();
         }
         assertShownPixelsAre(original.swapped());
+    }
+
+    @Test
+    void twelveMegapixelPhotoIsProcessedAndShown() throws IOException {
+        byte[] jpeg = LargeImages.photo(4000, 3000, ".jpg", org.opencv.imgcodecs.Imgcodecs.IMWRITE_JPEG_QUALITY, 90);
+        byte[] source = LargeImages.decodeSamples(jpeg); // B, G, R
+        Path upload = write("phone-photo.jpg", jpeg);
+
+        driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+        waitForResult();
+
+        assertThat(text("processed-dimensions")).isEqualTo("4000 × 3000 px");
+        // 48 MB of RGBA is too much to carry back whole: compare pixels across the picture.
+        for (int[] at : new int[][] {{0, 0}, {3999, 0}, {1234, 1500}, {2000, 2999}, {3999, 2999}}) {
+            @SuppressWarnings("unchecked")
+            java.util.List<Number> rgba = (java.util.List<Number>) js().executeScript(
+                    "const img = document.getElementById('processed-image');"
+                            + "const c = document.createElement('canvas'); c.width = 1; c.height = 1;"
+                            + "const ctx = c.getContext('2d', { colorSpace: 'srgb' });"
+                            + "ctx.drawImage(img, arguments[0], arguments[1], 1, 1, 0, 0, 1, 1);"
+                            + "return Array.from(ctx.getImageData(0, 0, 1, 1).data);", at[0], at[1]);
+            int i = (at[1] * 4000 + at[0]) * 3;
+            // The processed image's R, G, B are the source's B, G, R (as OpenCV stores them): swapped.
+            assertThat(rgba.subList(0, 3).stream().map(Number::intValue).toList()).as("pixel %d,%d", at[0], at[1])
+                    .containsExactly(source[i] & 0xFF, source[i + 1] & 0xFF, source[i + 2] & 0xFF);
+        }
+        screenshot("upload-12mp.png");
     }
 
     @Test
