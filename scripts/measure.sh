@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Side-by-side load measurement of image-service and, when available, the tutorial's Python
+# server, with the project's own load generator (bench). Prints one line per run; the numbers in
+# docs/PERFORMANCE.md come from this script. Run it on a quiet machine, from the project directory,
+# after `./mvnw -B package -DskipTests`.
+#
+#   scripts/measure.sh [REPEATS]          (default 3; quote the median of the repeats)
+#
+# Environment: REFERENCE=path/to/reference-python (default ../shared/tools/reference-python; skipped
+# when missing), DURATION (default 10s), CONCURRENCY (default 200).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeats=${1:-3}
+duration=${DURATION:-10s}
+concurrency=${CONCURRENCY:-200}
+reference=${REFERENCE:-../shared/tools/reference-python}
+jar=target/image-service.jar
+[ -f "$jar" ] || { echo "build first: ./mvnw -B package -DskipTests" >&2; exit 2; }
+command -v jq >/dev/null || { echo "needs jq (apt-get install -y jq)" >&2; exit 2; }
+java -jar "$jar" sample-images target/samples >/dev/null
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_port() { for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.25; done; return 1; }
+
+# Our server, alone in its JVM.
+start=$(date +%s%N)
+GRPC_PORT=50051 HTTP_PORT=8080 ADMIN_PORT=8081 LOG_LEVEL=WARN java -jar "$jar" server config.yml > target/measure-server.log 2>&1 &
+ours=$!; pids+=("$ours")
+wait_port 50051
+java -jar "$jar" client --target 127.0.0.1:50051 target/samples/photo-0.3mp.jpg /tmp/measure-first.png >/dev/null
+echo "startup: launch to first served request $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+theirs=""
+if [ -x "$reference" ]; then
+  theirs=$("$reference" server 50061); pids+=("$theirs")
+  wait_port 50061
+fi
+
+run() { # name target pid image extra...
+  local name=$1 target=$2 pid=$3 image=$4; shift 4
+  java -jar "$jar" bench --target "$target" --concurrency "$concurrency" --ramp 1s --duration "$duration" \
+      --server-pid "$pid" --json "$@" "target/samples/$image" 2>/dev/null \
+    | jq -r --arg name "$name" --arg image "$image" \
+      '"\($name) \($image): \(.requests) req, \(.failed) failed, \(.requestsPerSecond * 10 | round / 10) req/s, p50 \(.latencyMillis.p50 | round) ms, p99 \(.latencyMillis.p99 | round) ms, server CPU \(.server.cpuMillisPerRequest * 10 | round / 10) ms/req, peak RSS \(.server.peakRssKiB / 1024 | round) MiB"' \
+    || echo "$name $image: run failed"
+}
+
+for image in photo-0.3mp.jpg photo-2mp.jpg; do
+  # Warm-up, thrown away: the JIT compiles the hot paths.
+  java -jar "$jar" bench --target grpc://127.0.0.1:50051 --concurrency 16 --duration 10s "target/samples/$image" >/dev/null 2>&1 || true
+  for r in $(seq 1 "$repeats"); do
+    run "ours-grpc-reconnect#$r" grpc://127.0.0.1:50051 "$ours" "$image" --new-connection-per-request
+    [ -n "$theirs" ] && run "tutorial-grpc-reconnect#$r" grpc://127.0.0.1:50061 "$theirs" "$image" --new-connection-per-request
+    run "ours-http-reconnect#$r" http://127.0.0.1:8080 "$ours" "$image" --new-connection-per-request
+  done
+done
