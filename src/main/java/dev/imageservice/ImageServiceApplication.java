@@ -15,7 +15,6 @@ import dev.imageservice.ops.ReadyLogger;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
-import dev.imageservice.processing.PipelineImageProcessor;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -34,6 +33,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     private static final Logger LOG = LoggerFactory.getLogger(ImageServiceApplication.class);
 
     private GrpcServer grpcServer;
+    private ProcessingFactory processing = new ProcessingFactory();
 
     public static void main(String[] args) throws Exception {
         new ImageServiceApplication().run(args);
@@ -58,6 +58,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         String openCvVersion = OpenCvLibrary.load();
         LOG.info("OpenCV {} loaded", openCvVersion);
         Limits limits = config.getLimits().build();
+        processing = config.getProcessing();
+        LOG.info("Codecs: {}", processing.getCodecs());
         ImageProcessor processor = createProcessor(limits);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
@@ -95,7 +97,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     /** The processor behind every transport; tests override this to supply a broken one. */
     protected ImageProcessor createProcessor(Limits limits) {
-        return PipelineImageProcessor.channelSwapToPng(limits);
+        return processing.build(limits);
     }
 
     @SuppressWarnings("deprecation")
