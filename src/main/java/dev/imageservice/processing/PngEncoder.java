@@ -54,7 +54,9 @@ public final class PngEncoder implements ImageEncoder {
     private static final int MAX_BLOCK_OUTPUT = BLOCK_BYTES * 15 / 8 + 1024;
     private static final int MAX_CHUNK_BYTES = 1 << 20;
     private static final int SUB_FILTER = 1;
+    private static final long HIGH_BITS = 0x8080808080808080L;
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ChannelOrder order;
 
@@ -140,6 +142,8 @@ public final class PngEncoder implements ImageEncoder {
         private final Adler32 adler = new Adler32();
         private final Huffman literals = new Huffman(257, 15);
         private final Huffman lengthCodes = new Huffman(19, 7);
+        /** Byte counts of the strip being filtered, in four tables so increments do not wait on each other. */
+        private final int[][] counts = new int[4][256];
 
         Writer(int width, int height, int channels, int bitDepth, int[] permutation) {
             this.width = width;
@@ -166,7 +170,11 @@ public final class PngEncoder implements ImageEncoder {
             for (int y = 0; y < height; y += rowsPerStrip) {
                 int rows = Math.min(rowsPerStrip, height - y);
                 int length = rows * (rowBytes + 1);
-                if (pixels8 != null) {
+                boolean counted = false;
+                if (pixels8 != null && permutation == null && length <= BLOCK_BYTES) {
+                    filterAndCount8(pixels8, y, rows, strip);
+                    counted = true;
+                } else if (pixels8 != null) {
                     filter8(pixels8, y, rows, strip);
                 } else {
                     filter16(pixels16, y, rows, strip);
@@ -177,7 +185,7 @@ public final class PngEncoder implements ImageEncoder {
                 // so that every block's worst case fits the chunk bound.
                 for (int start = 0; start < length; start += BLOCK_BYTES) {
                     int end = Math.min(length, start + BLOCK_BYTES);
-                    writeBlock(strip, start, end, lastStrip && end == length);
+                    writeBlock(strip, start, end, lastStrip && end == length, counted);
                 }
             }
             alignToByte();
@@ -246,6 +254,54 @@ public final class PngEncoder implements ImageEncoder {
         }
 
         /**
+         * The common case (8-bit, stored order) in one pass: SUB-filters eight bytes at a time in a
+         * long (a bytewise subtraction that keeps borrows inside each byte) and counts the filtered
+         * bytes for the block's Huffman table while they are still in a register.
+         */
+        private void filterAndCount8(byte[] pixels, int firstRow, int rows, byte[] strip) {
+            int[] h0 = counts[0];
+            int[] h1 = counts[1];
+            int[] h2 = counts[2];
+            int[] h3 = counts[3];
+            for (int[] h : counts) {
+                Arrays.fill(h, 0);
+            }
+            int bpp = bytesPerPixel;
+            int o = 0;
+            for (int r = 0; r < rows; r++) {
+                int s = (firstRow + r) * rowBytes;
+                strip[o++] = SUB_FILTER;
+                int i = 0;
+                for (; i < bpp && i < rowBytes; i++) {
+                    byte value = pixels[s + i];
+                    strip[o + i] = value;
+                    h0[value & 0xFF]++;
+                }
+                for (; i + 8 <= rowBytes; i += 8) {
+                    long x = (long) LONG_LE.get(pixels, s + i);
+                    long y = (long) LONG_LE.get(pixels, s + i - bpp);
+                    long d = ((x | HIGH_BITS) - (y & ~HIGH_BITS)) ^ ((x ^ ~y) & HIGH_BITS);
+                    LONG_LE.set(strip, o + i, d);
+                    h0[(int) d & 0xFF]++;
+                    h1[(int) (d >>> 8) & 0xFF]++;
+                    h2[(int) (d >>> 16) & 0xFF]++;
+                    h3[(int) (d >>> 24) & 0xFF]++;
+                    h0[(int) (d >>> 32) & 0xFF]++;
+                    h1[(int) (d >>> 40) & 0xFF]++;
+                    h2[(int) (d >>> 48) & 0xFF]++;
+                    h3[(int) (d >>> 56)]++;
+                }
+                for (; i < rowBytes; i++) {
+                    byte value = (byte) (pixels[s + i] - pixels[s + i - bpp]);
+                    strip[o + i] = value;
+                    h0[value & 0xFF]++;
+                }
+                o += rowBytes;
+            }
+            h0[SUB_FILTER] += rows;
+        }
+
+        /**
          * SUB filter for 8-bit samples: each byte minus the same channel's byte of the pixel to its
          * left. With a permutation, the channels are reordered in the same pass.
          */
@@ -310,10 +366,15 @@ public final class PngEncoder implements ImageEncoder {
         }
 
         /** One deflate block with dynamic Huffman codes: literals only, so no LZ77 matches. */
-        private void writeBlock(byte[] data, int start, int end, boolean last) {
+        private void writeBlock(byte[] data, int start, int end, boolean last, boolean counted) {
             int[] frequencies = literals.frequencies;
-            Arrays.fill(frequencies, 0);
-            countBytes(data, start, end, frequencies);
+            if (counted) {
+                for (int s = 0; s < 256; s++) {
+                    frequencies[s] = counts[0][s] + counts[1][s] + counts[2][s] + counts[3][s];
+                }
+            } else {
+                countBytes(data, start, end, frequencies);
+            }
             frequencies[256] = 1; // end of block
             literals.build();
 
@@ -427,39 +488,49 @@ public final class PngEncoder implements ImageEncoder {
             return count;
         }
 
-        /** The hot loop: one table look-up per byte, a 64-bit bit buffer emptied 32 bits at a time. */
+        /**
+         * The hot loop: one table look-up per byte into a 64-bit bit buffer. With fewer than 8 bits
+         * pending, three codes of at most 15 bits fit, so after every three bytes the buffer is
+         * stored whole (8 bytes, unconditionally) and the pointer moves on by the complete bytes:
+         * no branch on the data.
+         */
         private void writeLiterals(byte[] data, int start, int end) {
             int[] table = literals.packed;
             byte[] o = out;
             int p = pos;
             long bits = bitBuffer;
             int count = bitCount;
+            while (count >= 8) {
+                o[p++] = (byte) bits;
+                bits >>>= 8;
+                count -= 8;
+            }
             int i = start;
-            // Two codes of at most 15 bits each on top of at most 31 pending bits fit in 64.
-            for (; i + 1 < end; i += 2) {
+            for (; i + 2 < end; i += 3) {
                 int e1 = table[data[i] & 0xFF];
                 int e2 = table[data[i + 1] & 0xFF];
-                bits |= (long) (e1 & 0xFFFF) << count;
-                count += e1 >>> 16;
-                bits |= (long) (e2 & 0xFFFF) << count;
-                count += e2 >>> 16;
-                if (count >= 32) {
-                    INT_LE.set(o, p, (int) bits);
-                    p += 4;
-                    bits >>>= 32;
-                    count -= 32;
-                }
+                int e3 = table[data[i + 2] & 0xFF];
+                // The three codes are joined first, off the loop-carried chain through count.
+                int l1 = e1 >>> 16;
+                int l12 = l1 + (e2 >>> 16);
+                long codes = (e1 & 0xFFFF) | (long) (e2 & 0xFFFF) << l1 | (long) (e3 & 0xFFFF) << l12;
+                bits |= codes << count;
+                count += l12 + (e3 >>> 16);
+                LONG_LE.set(o, p, bits);
+                int bytes = count >>> 3;
+                p += bytes;
+                bits >>>= bytes << 3;
+                count &= 7;
             }
             for (; i < end; i++) {
                 int e = table[data[i] & 0xFF];
                 bits |= (long) (e & 0xFFFF) << count;
                 count += e >>> 16;
-                if (count >= 32) {
-                    INT_LE.set(o, p, (int) bits);
-                    p += 4;
-                    bits >>>= 32;
-                    count -= 32;
-                }
+                LONG_LE.set(o, p, bits);
+                int bytes = count >>> 3;
+                p += bytes;
+                bits >>>= bytes << 3;
+                count &= 7;
             }
             pos = p;
             bitBuffer = bits;
@@ -498,8 +569,8 @@ public final class PngEncoder implements ImageEncoder {
         }
 
         private void ensure(int bytes) {
-            // +4: the bit writer stores whole ints, so keep room for one beyond what is needed.
-            long needed = (long) pos + bytes + 4;
+            // +8: the bit writer stores whole longs, so keep room for one beyond what is needed.
+            long needed = (long) pos + bytes + 8;
             if (needed > out.length) {
                 if (needed > Integer.MAX_VALUE - 16) {
                     throw new ImageProcessingException(ImageProcessingException.Kind.INTERNAL,

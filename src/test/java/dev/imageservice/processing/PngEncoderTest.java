@@ -100,6 +100,20 @@ class PngEncoderTest {
         assertThat((double) ours.length).isLessThanOrEqualTo(openCvs.length * 1.05);
     }
 
+    /** A row longer than a deflate block (128 KiB) is split across blocks. */
+    @Test
+    void rowsLongerThanABlockAreExactToo() throws IOException {
+        for (Pixels input : List.of(noise(33_001, 3, 4, 8, 12), TestImages.photoLike(16_501, 2, 4, 16, 13))) {
+            for (PngEncoder encoder : List.of(SWAPPING, AS_OPENCV)) {
+                Pixels expected = encoder == SWAPPING ? input.swapped() : input;
+                byte[] png = encode(encoder, input);
+
+                assertThat(openCvReads(png, 4)).isEqualTo(expected);
+                assertThat(imageIoReads(png, input)).isEqualTo(pngOrder(expected));
+            }
+        }
+    }
+
     @Test
     void absorbsTheChannelSwapButNothingElse() {
         assertThat(AS_OPENCV.absorb(new SwapChannels())).get()
