@@ -37,7 +37,7 @@ import org.opencv.imgcodecs.Imgcodecs;
  * </pre>
  * Photo-like JPEGs (quality 90) of 0.3, 2 and 12 MP. Every variant runs once per round, round
  * after round (interleaved, so that noise from other processes hits all of them alike); after a
- * warm-up, the median per variant is printed. Single-threaded: CPU per request, not throughput.
+ * warm-up of at least 3 s, the median per variant is printed. Single-threaded: CPU per request, not throughput.
  */
 public final class CodecBench {
 
@@ -85,8 +85,13 @@ public final class CodecBench {
 
         Map<String, List<Long>> times = new LinkedHashMap<>();
         variants.keySet().forEach(name -> times.put(name, new ArrayList<>()));
-        int warmup = Math.max(3, repetitions / 3);
-        for (int round = 0; round < warmup + repetitions; round++) {
+        // Warm up until the JIT has settled (at least 5 rounds and 3 s): the fast path's Java code
+        // is slower than native code until C2 has compiled it.
+        long warmupEnd = System.nanoTime() + 3_000_000_000L;
+        for (int round = 0; round < 5 || System.nanoTime() < warmupEnd; round++) {
+            variants.values().forEach(Supplier::get);
+        }
+        for (int round = 0; round < repetitions; round++) {
             for (Map.Entry<String, Supplier<Object>> variant : variants.entrySet()) {
                 long start = System.nanoTime();
                 Object result = variant.getValue().get();
@@ -94,9 +99,7 @@ public final class CodecBench {
                 if (result == null) {
                     throw new IllegalStateException(variant.getKey());
                 }
-                if (round >= warmup) {
-                    times.get(variant.getKey()).add(elapsed);
-                }
+                times.get(variant.getKey()).add(elapsed);
             }
         }
         byte[] fastPng = fast.process(jpeg).output();
