@@ -45,6 +45,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     private static final Logger LOG = LoggerFactory.getLogger(ImageServiceApplication.class);
 
     private GrpcServer grpcServer;
+    private ProcessingFactory processing = new ProcessingFactory();
 
     public static void main(String[] args) throws Exception {
         new ImageServiceApplication().run(args);
@@ -74,6 +75,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         String openCvVersion = OpenCvLibrary.load();
         LOG.info("OpenCV {} loaded", openCvVersion);
         Limits limits = config.getLimits().build();
+        processing = config.getProcessing();
+        LOG.info("Codecs: {}", processing.getCodecs());
         ImageProcessor processor = createProcessor(limits);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
@@ -120,7 +123,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     /** The processor behind every transport; tests override this to supply a broken one. */
     protected ImageProcessor createProcessor(Limits limits) {
-        return PipelineImageProcessor.channelSwapToPng(limits);
+        return processing.build(limits);
     }
 
     @SuppressWarnings("deprecation")

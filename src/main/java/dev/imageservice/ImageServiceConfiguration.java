@@ -32,6 +32,20 @@ public class ImageServiceConfiguration extends Configuration {
     @NotNull
     private OpsFactory ops = new OpsFactory();
 
+    @Valid
+    @NotNull
+    private ProcessingFactory processing = new ProcessingFactory();
+
+    @JsonProperty("processing")
+    public ProcessingFactory getProcessing() {
+        return processing;
+    }
+
+    @JsonProperty("processing")
+    public void setProcessing(ProcessingFactory processing) {
+        this.processing = processing;
+    }
+
     @JsonProperty("grpc")
     public GrpcServerFactory getGrpc() {
         return grpc;

@@ -1,5 +1,6 @@
 package dev.imageservice.processing;
 
+import java.util.Optional;
 import org.opencv.core.Mat;
 
 /** Turns pixels into an encoded image file. New output formats are new implementations of this. */
@@ -10,4 +11,14 @@ public interface ImageEncoder {
 
     /** Encodes the pixels; does not release {@code image}. */
     byte[] encode(Mat image);
+
+    /**
+     * An encoder that does {@code operation}'s work itself while it encodes, or empty if this one
+     * cannot. For every image, {@code absorb(op).get().encode(image)} must produce the same pixels as
+     * {@code encode(op.apply(image))}. The pipeline uses it to skip a pass over the pixels (and a
+     * native allocation) when the operation is only a reordering the encoder gets for free.
+     */
+    default Optional<ImageEncoder> absorb(ImageOperation operation) {
+        return Optional.empty();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.imageservice.processing;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -23,15 +24,25 @@ public final class PipelineImageProcessor implements ImageProcessor {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.admission = Objects.requireNonNull(admission, "admission");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
-        this.operation = Objects.requireNonNull(operation, "operation");
-        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(encoder, "encoder");
+        // An encoder that can do the operation as it writes (the PNG encoder swaps channels by
+        // reading the Mat's bytes in another order) saves a pass over the pixels and a native Mat.
+        Optional<ImageEncoder> absorbing = encoder.absorb(operation);
+        this.operation = absorbing.isPresent() ? new DoneByEncoder(operation.name()) : operation;
+        this.encoder = absorbing.orElse(encoder);
     }
 
-    /** The default pipeline: OpenCV decode, channel swap, PNG. Loads OpenCV if needed. */
+    /** The default pipeline on the fast codecs: decode, channel swap, PNG. Loads OpenCV if needed. */
     public static PipelineImageProcessor channelSwapToPng(Limits limits) {
+        return channelSwapToPng(limits, Codecs.FAST);
+    }
+
+    /** Decode, channel swap, PNG, on the given codecs. Loads OpenCV if needed. */
+    public static PipelineImageProcessor channelSwapToPng(Limits limits, Codecs codecs) {
         OpenCvLibrary.load();
-        return new PipelineImageProcessor(limits, new AdmissionController(limits), new OpenCvDecoder(),
-                new SwapChannels(), new OpenCvPngEncoder());
+        return new PipelineImageProcessor(limits, new AdmissionController(limits), codecs.decoder(),
+                new SwapChannels(), codecs.pngEncoder());
     }
 
     public Limits limits() {
@@ -100,6 +111,14 @@ public final class PipelineImageProcessor implements ImageProcessor {
             if (decoded != null) {
                 decoded.release();
             }
+        }
+    }
+
+    /** Stands in for an operation that the encoder absorbed: the pixels pass through unchanged. */
+    private record DoneByEncoder(String name) implements ImageOperation {
+        @Override
+        public Mat apply(Mat source) {
+            return source;
         }
     }
 }

@@ -1,0 +1,33 @@
+package dev.imageservice;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.imageservice.processing.Codecs;
+import dev.imageservice.processing.Limits;
+import dev.imageservice.processing.PipelineImageProcessor;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * The {@code processing:} section of config.yml: how images are decoded and encoded. The stock
+ * OpenCV codecs stay available as a switch, to compare against and to fall back on.
+ */
+public class ProcessingFactory {
+
+    /** {@code fast} (default): our codecs, same pixels, about half the CPU; {@code opencv}: stock. */
+    @NotNull
+    private Codecs codecs = Codecs.FAST;
+
+    @JsonProperty
+    public Codecs getCodecs() {
+        return codecs;
+    }
+
+    @JsonProperty
+    public void setCodecs(Codecs codecs) {
+        this.codecs = codecs;
+    }
+
+    /** The processor behind every transport: decode, swap the channels, encode PNG. */
+    public PipelineImageProcessor build(Limits limits) {
+        return PipelineImageProcessor.channelSwapToPng(limits, codecs);
+    }
+}

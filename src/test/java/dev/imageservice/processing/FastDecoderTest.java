@@ -1,0 +1,165 @@
+package dev.imageservice.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageservice.testing.EdgeCases;
+import dev.imageservice.testing.TestImages;
+import dev.imageservice.testing.TestImages.Pixels;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opencv.core.Mat;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/** The fast JPEG path gives OpenCV's pixels bit for bit, and leaves to OpenCV what it cannot. */
+class FastDecoderTest {
+    static {
+        OpenCvLibrary.load();
+    }
+
+    private static final OpenCvDecoder OPENCV = new OpenCvDecoder();
+    /** Fails the test if the fast path hands the image to the fallback. */
+    private static final FastDecoder FAST_ONLY = new FastDecoder((data, format) -> {
+        throw new AssertionError("fell back to the fallback decoder");
+    });
+    private static final FastDecoder FAST = new FastDecoder(OPENCV);
+
+    record Variant(String name, byte[] jpeg) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The JPEG flavours photos come in, over odd sizes (partial MCUs at the right and bottom). */
+    static Stream<Arguments> plainJpegs() {
+        List<Variant> variants = new ArrayList<>();
+        Random random = new Random(12);
+        int[][] sizes = {{1, 1}, {17, 9}, {333, 211}, {1 + random.nextInt(1500), 1 + random.nextInt(1000)}};
+        int[][] sampling = {
+                {Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420},
+                {Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422},
+                {Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444},
+                {Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_411},
+                {Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_440},
+                {Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1},
+                {Imgcodecs.IMWRITE_JPEG_OPTIMIZE, 1, Imgcodecs.IMWRITE_JPEG_QUALITY, 60},
+                {Imgcodecs.IMWRITE_JPEG_RST_INTERVAL, 3, Imgcodecs.IMWRITE_JPEG_QUALITY, 100},
+        };
+        String[] samplingNames = {"4:2:0", "4:2:2", "4:4:4", "4:1:1", "4:4:0", "progressive", "optimized q60", "restarts q100"};
+        for (int[] size : sizes) {
+            Pixels color = TestImages.photoLike(size[0], size[1], 3, 8, random.nextLong());
+            Pixels gray = TestImages.photoLike(size[0], size[1], 1, 8, random.nextLong());
+            String shape = size[0] + "x" + size[1] + " ";
+            for (int i = 0; i < sampling.length; i++) {
+                variants.add(new Variant(shape + samplingNames[i], TestImages.encode(color, ".jpg", sampling[i])));
+            }
+            variants.add(new Variant(shape + "gray", TestImages.encode(gray, ".jpg")));
+            variants.add(new Variant(shape + "gray progressive", TestImages.encode(gray, ".jpg", Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1)));
+        }
+        return variants.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plainJpegs")
+    void plainJpegsDecodeOnTheFastPathToOpenCvsPixels(Variant variant) {
+        assertThat(FastDecoder.JpegMarkers.plain(variant.jpeg())).isTrue();
+        assertThat(decode(FAST_ONLY, variant.jpeg())).isEqualTo(decode(OPENCV, variant.jpeg()));
+    }
+
+    @Test
+    void cmykJpegIsLeftToOpenCv() {
+        byte[] cmyk = EdgeCases.cmykJpeg();
+
+        assertThat(FastDecoder.JpegMarkers.plain(cmyk)).isFalse();
+        assertThat(decode(FAST, cmyk)).isEqualTo(decode(OPENCV, cmyk));
+    }
+
+    /** The JDK reader would convert the colours by the profile; OpenCV ignores it, so must we. */
+    @Test
+    void jpegWithAnIccProfileIsLeftToOpenCv() {
+        byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
+                iccSegment(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData()));
+
+        assertThat(FastDecoder.JpegMarkers.plain(jpeg)).isFalse();
+        assertThat(decode(FAST, jpeg)).isEqualTo(decode(OPENCV, jpeg));
+    }
+
+    @Test
+    void jpegWithAnAdobeMarkerIsLeftToOpenCv() {
+        // Adobe APP14, transform 0: the three components are R,G,B, not YCbCr.
+        byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+        byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
+
+        assertThat(FastDecoder.JpegMarkers.plain(jpeg)).isFalse();
+        assertThat(decode(FAST, jpeg)).isEqualTo(decode(OPENCV, jpeg));
+    }
+
+    /** libjpeg warns and goes on; whatever it then makes of the rest, the answer is OpenCV's. */
+    @Test
+    void corruptScanDataGivesOpenCvsAnswer() {
+        byte[] jpeg = TestImages.encode(TestImages.photoLike(320, 240, 3, 8, 5), ".jpg");
+        Random random = new Random(6);
+        for (int round = 0; round < 20; round++) {
+            byte[] corrupt = jpeg.clone();
+            for (int k = 0; k < 5; k++) {
+                corrupt[jpeg.length / 3 + random.nextInt(jpeg.length / 2)] = (byte) random.nextInt(256);
+            }
+            Pixels expected;
+            try {
+                expected = decode(OPENCV, corrupt);
+            } catch (ImageProcessingException e) {
+                continue;
+            }
+            assertThat(decode(FAST, corrupt)).as("round " + round).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void otherFormatsGoToTheFallback() {
+        Pixels input = TestImages.photoLike(40, 30, 4, 16, 7);
+        byte[] png = TestImages.encode(input, ".png");
+
+        assertThat(decode(FAST, png)).isEqualTo(input);
+    }
+
+    private static Pixels decode(ImageDecoder decoder, byte[] data) {
+        Mat mat = decoder.decode(data, ImageFormat.sniff(data));
+        try {
+            return TestImages.fromMat(mat);
+        } finally {
+            mat.release();
+        }
+    }
+
+    /** Inserts a marker segment right after SOI. */
+    private static byte[] withSegment(byte[] jpeg, int marker, byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(marker);
+        out.write((body.length + 2) >> 8);
+        out.write((body.length + 2) & 0xFF);
+        out.writeBytes(body);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    private static byte[] iccSegment(byte[] profile) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
+        body.write(1); // chunk 1
+        body.write(1); // of 1
+        body.writeBytes(profile);
+        return body.toByteArray();
+    }
+}
