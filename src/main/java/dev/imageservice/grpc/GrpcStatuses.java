@@ -24,6 +24,11 @@ final class GrpcStatuses {
         return status == null ? internal(e) : status.withDescription(e.getMessage());
     }
 
+    static Status outOfMemory() {
+        LOG.warn("out of memory while taking an image in; refused it as overloaded");
+        return Status.RESOURCE_EXHAUSTED.withDescription("not enough memory for this image right now; try again later");
+    }
+
     /**
      * A bug or an unexpected failure: the client gets a generic message with an id, the log gets
      * the same id and the stack trace.

@@ -68,6 +68,10 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
         } catch (RuntimeException e) {
             fail(responses, GrpcStatuses.internal(e));
             return;
+        } catch (OutOfMemoryError e) {
+            // Copying the request did not fit: refuse it rather than let gRPC answer UNKNOWN.
+            fail(responses, GrpcStatuses.outOfMemory());
+            return;
         }
         // The processor hands over a fresh array it never touches again, so wrapping it is safe.
         responses.onNext(ImageResponse.newBuilder()

@@ -104,6 +104,9 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
         } catch (RuntimeException e) {
             fail(GrpcStatuses.internal(e));
             return;
+        } catch (OutOfMemoryError e) {
+            fail(GrpcStatuses.outOfMemory());
+            return;
         }
         synchronized (this) {
             if (finished) {

@@ -75,6 +75,11 @@ public final class PipelineImageProcessor implements ImageProcessor {
         try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
             context.checkStillWanted();
             return decodeTransformEncode(input, format);
+        } catch (OutOfMemoryError e) {
+            // One image's buffers did not fit the heap: refuse this one, the process stays healthy
+            // (the failed allocation is not kept) and the next request may well fit.
+            throw new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                    "not enough memory for this image right now; try again later", e);
         }
     }
 
