@@ -4,6 +4,7 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
@@ -47,8 +48,8 @@ public final class MeteredImageProcessor implements ImageProcessor {
     }
 
     @Override
-    public ProcessedImage process(byte[] input, RequestContext context) {
-        inputBytes.update(input == null ? 0 : input.length);
+    public ProcessedImage process(EncodedImage input, RequestContext context) {
+        inputBytes.update(input == null ? 0 : input.size());
         Timer.Context call = process.time();
         try {
             ProcessedImage result = delegate.process(input, context);

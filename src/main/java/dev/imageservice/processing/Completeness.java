@@ -7,30 +7,30 @@ package dev.imageservice.processing;
  */
 final class Completeness {
     /** How far from the end an end-of-image marker may sit (some cameras append trailers). */
-    private static final int JPEG_TRAILER_ALLOWANCE = 64 * 1024;
+    static final int TAIL_BYTES = 64 * 1024;
 
     private Completeness() {
     }
 
-    static void check(byte[] data, ImageFormat format) {
+    /** @param head the file's first bytes, {@code tail} its last {@link #TAIL_BYTES}, {@code size} its length */
+    static void check(byte[] head, byte[] tail, long size, ImageFormat format) {
         boolean complete = switch (format) {
-            case JPEG -> jpegHasEndMarker(data);
-            case WEBP -> webpIsWhole(data);
+            case JPEG -> jpegHasEndMarker(tail);
+            case WEBP -> webpIsWhole(head, size);
             default -> true;
         };
         if (!complete) {
             throw ImageProcessingException.invalid("the " + format.displayName() + " image is truncated ("
-                    + data.length + " bytes): its end is missing");
+                    + size + " bytes): its end is missing");
         }
     }
 
-    private static boolean jpegHasEndMarker(byte[] d) {
+    private static boolean jpegHasEndMarker(byte[] d) { // d: the tail of the file
         int end = d.length;
         while (end > 2 && d[end - 1] == 0) { // zero padding after the marker is common
             end--;
         }
-        int stop = Math.max(2, end - JPEG_TRAILER_ALLOWANCE);
-        for (int i = end - 2; i >= stop; i--) {
+        for (int i = end - 2; i >= 0; i--) {
             if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == 0xD9) {
                 return true;
             }
@@ -38,11 +38,11 @@ final class Completeness {
         return false;
     }
 
-    private static boolean webpIsWhole(byte[] d) {
+    private static boolean webpIsWhole(byte[] d, long size) {
         if (d.length < 12) {
             return false;
         }
         long riffSize = (d[4] & 0xFFL) | (d[5] & 0xFFL) << 8 | (d[6] & 0xFFL) << 16 | (d[7] & 0xFFL) << 24;
-        return d.length >= 8 + riffSize;
+        return size >= 8 + riffSize;
     }
 }

@@ -11,10 +11,15 @@ public interface ImageProcessor {
      *
      * @throws ImageProcessingException when the input is refused or processing fails
      */
-    ProcessedImage process(byte[] input, RequestContext context);
+    ProcessedImage process(EncodedImage input, RequestContext context);
+
+    /** Processes one encoded image held in an array. */
+    default ProcessedImage process(byte[] input, RequestContext context) {
+        return process(EncodedImage.of(input), context);
+    }
 
     /** Processes one encoded image for a caller without a deadline. */
     default ProcessedImage process(byte[] input) {
-        return process(input, RequestContext.NONE);
+        return process(EncodedImage.of(input), RequestContext.NONE);
     }
 }

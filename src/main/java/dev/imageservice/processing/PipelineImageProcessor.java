@@ -13,6 +13,9 @@ import org.opencv.core.Mat;
  * native memory never waits for the garbage collector.
  */
 public final class PipelineImageProcessor implements ImageProcessor {
+    /** Enough of the file for every header we read (JPEG metadata before the frame included, mostly). */
+    private static final int HEAD_BYTES = 256 * 1024;
+
     private final Limits limits;
     private final AdmissionController admission;
     private final ImageDecoder decoder;
@@ -54,32 +57,53 @@ public final class PipelineImageProcessor implements ImageProcessor {
     }
 
     @Override
-    public ProcessedImage process(byte[] input, RequestContext context) {
-        if (input == null || input.length == 0) {
+    public ProcessedImage process(EncodedImage input, RequestContext context) {
+        int size = input == null ? 0 : input.size();
+        if (size == 0) {
             throw ImageProcessingException.invalid("the image is empty (0 bytes)");
         }
-        if (input.length > limits.maxInputBytes()) {
+        if (size > limits.maxInputBytes()) {
             throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_BYTES,
-                    "the image is " + Limits.bytes(input.length) + "; the limit is " + Limits.bytes(limits.maxInputBytes()));
+                    "the image is " + Limits.bytes(size) + "; the limit is " + Limits.bytes(limits.maxInputBytes()));
         }
-        ImageFormat format = ImageFormat.sniff(input);
+        byte[] head = input.head(HEAD_BYTES);
+        ImageFormat format = ImageFormat.sniff(head);
         if (!format.readable()) {
             throw ImageProcessingException.unsupported("unsupported image format: " + format.displayName());
         }
-        long expectedPixels = ImageHeader.read(input, format)
+        long expectedPixels = readHeader(input, head, format)
                 .map(header -> checkPixels(header.width(), header.height()))
                 .orElse(limits.maxPixels()); // unknown until decoded: admit as the largest allowed
-        Completeness.check(input, format);
+        Completeness.check(head, input.tail(Completeness.TAIL_BYTES), size, format);
         context.checkStillWanted();
 
         try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
             context.checkStillWanted();
-            return decodeTransformEncode(input, format);
+            return decodeTransformEncode(input.bytes(), format);
         } catch (OutOfMemoryError e) {
             // One image's buffers did not fit the heap: refuse this one, the process stays healthy
             // (the failed allocation is not kept) and the next request may well fit.
             throw new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
                     "not enough memory for this image right now; try again later", e);
+        }
+    }
+
+    /**
+     * Dimensions from the head of the file; from the whole file when the head is not enough (a TIFF
+     * keeps its directory anywhere, a JPEG may carry more metadata before its frame header).
+     */
+    private static java.util.Optional<ImageHeader> readHeader(EncodedImage input, byte[] head, ImageFormat format) {
+        boolean whole = head.length == input.size();
+        if (!whole && format == ImageFormat.TIFF) {
+            return ImageHeader.read(input.bytes(), format);
+        }
+        try {
+            return ImageHeader.read(head, format);
+        } catch (ImageProcessingException e) {
+            if (whole) {
+                throw e;
+            }
+            return ImageHeader.read(input.bytes(), format);
         }
     }
 

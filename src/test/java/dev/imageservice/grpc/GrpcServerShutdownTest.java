@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.ImageFormat;
 import dev.imageservice.processing.ImageInfo;
 import dev.imageservice.processing.ImageProcessor;
@@ -31,7 +32,8 @@ class GrpcServerShutdownTest {
         final CountDownLatch started = new CountDownLatch(2);
 
         @Override
-        public ProcessedImage process(byte[] input, RequestContext context) {
+        public ProcessedImage process(EncodedImage image, RequestContext context) {
+            byte[] input = image.bytes();
             started.countDown();
             try {
                 Thread.sleep(800);

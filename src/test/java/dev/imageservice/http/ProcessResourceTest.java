@@ -46,7 +46,9 @@ class ProcessResourceTest {
             ConfigOverride.config("grpc.port", "0"),
             ConfigOverride.config("limits.maxInputSize", "1MiB"));
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    // One client per test: after a 413 the server closes the connection, and a pooled connection
+    // shared across tests can be picked up just as it closes ("header parser received no bytes").
+    private final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
