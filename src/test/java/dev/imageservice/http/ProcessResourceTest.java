@@ -48,7 +48,7 @@ class ProcessResourceTest {
 
     // One client per test: after a 413 the server closes the connection, and a pooled connection
     // shared across tests can be picked up just as it closes ("header parser received no bytes").
-    private final HttpClient HTTP = HttpClient.newBuilder()
+    private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
@@ -310,8 +310,8 @@ class ProcessResourceTest {
         return URI.create("http://localhost:" + APP.getLocalPort() + "/api/v1/process");
     }
 
-    private static HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
-        return HTTP.send(request, BodyHandlers.ofByteArray());
+    private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, BodyHandlers.ofByteArray());
     }
 
     /** {@code length} zero bytes, counting what the client actually pulled to send. */
