@@ -242,7 +242,7 @@ class ProcessResourceTest {
 
     @Test
     void uploadPageIsServedAtTheRootAndPostsToTheApi() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + APP.getLocalPort() + "/")).GET().build(), BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
