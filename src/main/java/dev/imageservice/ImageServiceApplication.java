@@ -15,7 +15,9 @@ import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
 import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.http.ActiveLimits;
 import dev.imageservice.http.ImageProcessingExceptionMapper;
+import dev.imageservice.http.LimitsResource;
 import dev.imageservice.http.ProcessResource;
 import dev.imageservice.http.RequestSizeLimitFilter;
 import dev.imageservice.processing.ImageProcessor;
@@ -110,6 +112,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
         environment.jersey().register(new ImageProcessingExceptionMapper());
         environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
+        environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
+                config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
         environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
                 .addMapping("/prometheus");
