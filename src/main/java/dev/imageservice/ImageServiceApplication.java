@@ -105,7 +105,9 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 environment.healthChecks(),
                 List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ImageServiceGrpc.SERVICE_NAME));
         environment.lifecycle().manage(grpcHealthReporter);
-        environment.lifecycle().addEventListener(grpcHealthReporter);
+        // Jetty stops accepting HTTP by itself when it stops; gRPC must be told at the same moment.
+        environment.lifecycle().addEventListener(
+                config.getOps().buildShutdownSequence(grpcHealthReporter, List.of(grpcServer::stopAccepting)));
 
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
