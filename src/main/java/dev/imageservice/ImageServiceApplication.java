@@ -7,6 +7,7 @@ import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.ops.AdmissionGauges;
+import dev.imageservice.ops.GracefulExit;
 import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
 import dev.imageservice.ops.GrpcServerHealthCheck;
@@ -49,6 +50,10 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     private GrpcServer grpcServer;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && "server".equals(args[0])) {
+            // A planned stop (SIGTERM from a process manager, Ctrl-C) drains and exits 0, not 143.
+            GracefulExit.onTerminationSignals();
+        }
         new ImageServiceApplication().run(args);
     }
 
