@@ -7,6 +7,7 @@ import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.ops.AdmissionGauges;
+import dev.imageservice.ops.GracefulExit;
 import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
 import dev.imageservice.ops.GrpcServerHealthCheck;
@@ -15,7 +16,9 @@ import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
 import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.http.ActiveLimits;
 import dev.imageservice.http.ImageProcessingExceptionMapper;
+import dev.imageservice.http.LimitsResource;
 import dev.imageservice.http.ProcessResource;
 import dev.imageservice.http.RequestSizeLimitFilter;
 import dev.imageservice.processing.ImageProcessor;
@@ -48,6 +51,10 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     private ProcessingFactory processing = new ProcessingFactory();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && "server".equals(args[0])) {
+            // A planned stop (SIGTERM from a process manager, Ctrl-C) drains and exits 0, not 143.
+            GracefulExit.onTerminationSignals();
+        }
         new ImageServiceApplication().run(args);
     }
 
@@ -106,13 +113,17 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 environment.healthChecks(),
                 List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ImageServiceGrpc.SERVICE_NAME));
         environment.lifecycle().manage(grpcHealthReporter);
-        environment.lifecycle().addEventListener(grpcHealthReporter);
+        // Jetty stops accepting HTTP by itself when it stops; gRPC must be told at the same moment.
+        environment.lifecycle().addEventListener(
+                config.getOps().buildShutdownSequence(grpcHealthReporter, List.of(grpcServer::stopAccepting)));
 
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
         environment.jersey().register(new ImageProcessingExceptionMapper());
         environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
+        environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
+                config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
         environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
                 .addMapping("/prometheus");

@@ -19,8 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server, started and stopped by Dropwizard's lifecycle. Calls run on a fixed pool of
- * its own, so image work never runs on Netty's event loops. On stop it refuses new calls, lets the
- * calls in flight finish within the grace period, then cancels what is left.
+ * its own, so image work never runs on Netty's event loops.
+ *
+ * <p>Shutdown has two steps, so that gRPC stops taking work when the whole service does and not
+ * only once Jetty has drained its HTTP requests: {@link #stopAccepting()} as soon as shutdown
+ * begins, then {@link #stop()} (Dropwizard stops managed objects after Jetty's drain), which
+ * waits for the calls in flight until the grace period, counted from the first step, is over
+ * and cancels what is left.
  */
 public final class GrpcServer implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
@@ -32,6 +37,8 @@ public final class GrpcServer implements Managed {
     private final List<ServerInterceptor> interceptors;
     private ExecutorService executor;
     private volatile Server server;
+    private volatile long stopAcceptingNanos;
+    private boolean stoppedAccepting;
 
     GrpcServer(GrpcServerFactory config, List<BindableService> services, List<ServerInterceptor> interceptors,
             long maxInputBytes) {
@@ -58,15 +65,30 @@ public final class GrpcServer implements Managed {
         LOG.info("gRPC server listening on {}:{}", config.getBindHost(), server.getPort());
     }
 
+    /**
+     * Refuses new calls (UNAVAILABLE; clients see GOAWAY on their connections) and lets the calls
+     * in flight go on; returns at once. The grace period starts now. Idempotent.
+     */
+    public synchronized void stopAccepting() {
+        if (server == null || stoppedAccepting) {
+            return;
+        }
+        stoppedAccepting = true;
+        stopAcceptingNanos = System.nanoTime();
+        LOG.info("gRPC server refuses new calls; calls in flight have {} ms to finish",
+                config.getShutdownGracePeriod().toMilliseconds());
+        server.shutdown();
+    }
+
     @Override
     public void stop() throws InterruptedException {
         if (server == null) {
             return;
         }
-        long graceMillis = config.getShutdownGracePeriod().toMilliseconds();
-        LOG.info("gRPC server shutting down; calls in flight have {} ms to finish", graceMillis);
-        server.shutdown();
-        if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+        stopAccepting();
+        long graceNanos = config.getShutdownGracePeriod().toNanoseconds();
+        long leftNanos = graceNanos - (System.nanoTime() - stopAcceptingNanos);
+        if (!server.awaitTermination(Math.max(0, leftNanos), TimeUnit.NANOSECONDS)) {
             LOG.warn("gRPC calls still running after the grace period; cancelling them");
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 /** {@code image.ImageService} over gRPC: converts messages, delegates to the processor, maps errors. */
 public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(ImageGrpcService.class);
+    /** Size of the chunks in which {@code ProcessImageStream} sends its answer. */
+    public static final int STREAM_CHUNK_BYTES = ImageStreamCall.RESPONSE_CHUNK_BYTES;
 
     private final ImageProcessor processor;
     private final long maxInputBytes;

@@ -3,10 +3,12 @@ package dev.imageservice.http;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -51,27 +53,29 @@ public final class ProcessResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response processUpload(@FormDataParam(FILE_PART) FormDataBodyPart part) throws IOException {
+    public Response processUpload(@FormDataParam(FILE_PART) FormDataBodyPart part,
+            @Context HttpServletRequest request) throws IOException {
         if (part == null) {
             throw new BadRequestException("missing file part '" + FILE_PART
                     + "': send the image as multipart/form-data field '" + FILE_PART + "'");
         }
         String fileName = part.getContentDisposition() == null ? null : part.getContentDisposition().getFileName();
         try (InputStream in = part.getValueAs(InputStream.class)) {
-            return process(BoundedInput.readAtMost(in, maxInputBytes), fileName);
+            return process(BoundedInput.readAtMost(in, maxInputBytes), fileName, request);
         }
     }
 
     @POST
     @Consumes({"image/*", MediaType.APPLICATION_OCTET_STREAM})
-    public Response processBody(InputStream body) throws IOException {
-        return process(BoundedInput.readAtMost(body, maxInputBytes), null);
+    public Response processBody(InputStream body, @Context HttpServletRequest request) throws IOException {
+        return process(BoundedInput.readAtMost(body, maxInputBytes), null, request);
     }
 
-    private Response process(byte[] input, String uploadName) {
+    private Response process(byte[] input, String uploadName, HttpServletRequest request) {
         ProcessedImage result;
         try {
-            result = processor.process(input);
+            // Built once the body is read: only then can the request wait (for admission).
+            result = processor.process(input, HttpRequestContexts.of(request));
         } catch (ImageProcessingException e) {
             LOG.info("POST /api/v1/process refused: in={} B: {}", input.length, e.getMessage());
             throw e;

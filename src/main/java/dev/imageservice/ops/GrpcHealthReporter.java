@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,30 +21,25 @@ import org.slf4j.LoggerFactory;
  * the same checks as the admin {@code /healthcheck}, re-run every interval. All healthy means
  * SERVING, anything unhealthy NOT_SERVING, for each of the given gRPC service names.
  *
- * <p>As soon as the server begins to stop (before Jetty drains its requests and before the gRPC
- * server stops), every service becomes NOT_SERVING for good; then, for the drain delay, the server
- * goes on answering, so that load balancers and clients that watch the health status move their
- * traffic elsewhere before the port closes.
+ * <p>When shutdown begins ({@link ShutdownSequence}), every service becomes NOT_SERVING for good.
  */
-public final class GrpcHealthReporter implements Managed, LifeCycle.Listener {
+public final class GrpcHealthReporter implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcHealthReporter.class);
 
     private final HealthStatusManager health;
     private final HealthCheckRegistry checks;
     private final List<String> serviceNames;
     private final long intervalMillis;
-    private final long drainDelayMillis;
     private ScheduledExecutorService scheduler;
     private volatile ServingStatus lastStatus;
     private volatile boolean terminal;
 
     GrpcHealthReporter(HealthStatusManager health, HealthCheckRegistry checks, List<String> serviceNames,
-            long intervalMillis, long drainDelayMillis) {
+            long intervalMillis) {
         this.health = Objects.requireNonNull(health, "health");
         this.checks = Objects.requireNonNull(checks, "checks");
         this.serviceNames = List.copyOf(serviceNames);
         this.intervalMillis = intervalMillis;
-        this.drainDelayMillis = drainDelayMillis;
     }
 
     /** Runs the checks now (so the status is right from the first call), then every interval. */
@@ -66,22 +60,10 @@ public final class GrpcHealthReporter implements Managed, LifeCycle.Listener {
         enterTerminalState();
     }
 
-    /** Jetty's server begins to stop: the earliest moment Dropwizard tells us about shutdown. */
-    @Override
-    public void lifeCycleStopping(LifeCycle event) {
-        if (terminal) {
-            return;
-        }
+    /** Shutdown has begun: NOT_SERVING from now on, whatever the checks say. */
+    public void shutdownBegins() {
         stopScheduler();
         enterTerminalState();
-        if (drainDelayMillis > 0) {
-            LOG.info("gRPC health is NOT_SERVING; still serving for the drain delay of {} ms", drainDelayMillis);
-            try {
-                Thread.sleep(drainDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Runs every health check once and sets the gRPC status from the results. */

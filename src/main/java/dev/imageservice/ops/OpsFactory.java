@@ -51,11 +51,19 @@ public class OpsFactory {
 
     /**
      * Builds the reporter that sets the gRPC health of {@code serviceNames} from {@code checks}.
-     * Register it both as a managed object and as a lifecycle listener.
+     * Register it as a managed object.
      */
     public GrpcHealthReporter buildGrpcHealthReporter(HealthStatusManager health, HealthCheckRegistry checks,
             List<String> serviceNames) {
-        return new GrpcHealthReporter(health, checks, serviceNames,
-                healthCheckInterval.toMilliseconds(), shutdownDrainDelay.toMilliseconds());
+        return new GrpcHealthReporter(health, checks, serviceNames, healthCheckInterval.toMilliseconds());
+    }
+
+    /**
+     * Builds what runs when shutdown begins: health NOT_SERVING, the drain delay, then each of
+     * {@code stopAccepting} (servers that Jetty does not stop itself). Register it as a lifecycle
+     * listener.
+     */
+    public ShutdownSequence buildShutdownSequence(GrpcHealthReporter health, List<Runnable> stopAccepting) {
+        return new ShutdownSequence(health, shutdownDrainDelay.toMilliseconds(), stopAccepting);
     }
 }
