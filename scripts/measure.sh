@@ -7,13 +7,19 @@
 #   scripts/measure.sh [REPEATS]          (default 3; quote the median of the repeats)
 #
 # Environment: REFERENCE=path/to/reference-python (default ../shared/tools/reference-python; skipped
-# when missing), DURATION (default 10s), CONCURRENCY (default 200).
+# when missing), DURATION (default 10s), CONCURRENCY (default 200), JAVA_OPTS for the server (default
+# -Xmx1g, as in the README's start command), RECONNECT (default true: a new connection per request,
+# as the tutorial's k6 test; false keeps connections), IMAGES (default "photo-0.3mp.jpg photo-2mp.jpg").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats=${1:-3}
 duration=${DURATION:-10s}
 concurrency=${CONCURRENCY:-200}
 reference=${REFERENCE:-../shared/tools/reference-python}
+java_opts=${JAVA_OPTS:--Xmx1g}
+images=${IMAGES:-photo-0.3mp.jpg photo-2mp.jpg}
+reconnect=()
+[ "${RECONNECT:-true}" = true ] && reconnect=(--new-connection-per-request)
 jar=target/image-service.jar
 [ -f "$jar" ] || { echo "build first: ./mvnw -B package -DskipTests" >&2; exit 2; }
 command -v jq >/dev/null || { echo "needs jq (apt-get install -y jq)" >&2; exit 2; }
@@ -27,11 +33,12 @@ wait_port() { for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev
 
 # Our server, alone in its JVM.
 start=$(date +%s%N)
-GRPC_PORT=50051 HTTP_PORT=8080 ADMIN_PORT=8081 LOG_LEVEL=WARN java -jar "$jar" server config.yml > target/measure-server.log 2>&1 &
+# shellcheck disable=SC2086
+GRPC_PORT=50051 HTTP_PORT=8080 ADMIN_PORT=8081 LOG_LEVEL=WARN java $java_opts -jar "$jar" server config.yml > target/measure-server.log 2>&1 &
 ours=$!; pids+=("$ours")
+until curl -sf -o /dev/null -F image=@target/samples/photo-0.3mp.jpg http://127.0.0.1:8080/api/v1/process; do sleep 0.05; done
+echo "startup: launch to first served request $(( ($(date +%s%N) - start) / 1000000 )) ms (java $java_opts)"
 wait_port 50051
-java -jar "$jar" client --target 127.0.0.1:50051 target/samples/photo-0.3mp.jpg /tmp/measure-first.png >/dev/null
-echo "startup: launch to first served request $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
 theirs=""
 if [ -x "$reference" ]; then
@@ -48,12 +55,12 @@ run() { # name target pid image extra...
     || echo "$name $image: run failed"
 }
 
-for image in photo-0.3mp.jpg photo-2mp.jpg; do
+for image in $images; do
   # Warm-up, thrown away: the JIT compiles the hot paths.
   java -jar "$jar" bench --target grpc://127.0.0.1:50051 --concurrency 16 --duration 10s "target/samples/$image" >/dev/null 2>&1 || true
   for r in $(seq 1 "$repeats"); do
-    run "ours-grpc-reconnect#$r" grpc://127.0.0.1:50051 "$ours" "$image" --new-connection-per-request
-    [ -n "$theirs" ] && run "tutorial-grpc-reconnect#$r" grpc://127.0.0.1:50061 "$theirs" "$image" --new-connection-per-request
-    run "ours-http-reconnect#$r" http://127.0.0.1:8080 "$ours" "$image" --new-connection-per-request
+    run "ours-grpc#$r" grpc://127.0.0.1:50051 "$ours" "$image" "${reconnect[@]}"
+    [ -n "$theirs" ] && run "tutorial-grpc#$r" grpc://127.0.0.1:50061 "$theirs" "$image" "${reconnect[@]}"
+    run "ours-http#$r" http://127.0.0.1:8080 "$ours" "$image" "${reconnect[@]}"
   done
 done

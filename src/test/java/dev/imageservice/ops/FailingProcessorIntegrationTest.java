@@ -8,7 +8,7 @@ import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.testing.GrpcTestChannels;
-import dev.imageservice.testing.TestConfig;
+import dev.imageservice.testing.AppUnderTest;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.grpc.ManagedChannel;
@@ -34,7 +34,7 @@ class FailingProcessorIntegrationTest {
     }
 
     static final DropwizardAppExtension<ImageServiceConfiguration> APP = new DropwizardAppExtension<>(
-            AppWithBrokenProcessor.class, TestConfig.CONFIG_PATH, TestConfig.randomPorts());
+            AppWithBrokenProcessor.class, AppUnderTest.shippedConfig(), AppUnderTest.withRandomPorts());
 
     private static ManagedChannel channel;
 

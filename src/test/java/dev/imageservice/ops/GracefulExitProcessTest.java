@@ -11,7 +11,7 @@ import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.testing.GrpcTestChannels;
-import dev.imageservice.testing.TestConfig;
+import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.TestImages;
 import io.grpc.ManagedChannel;
 import java.io.BufferedReader;
@@ -124,7 +124,7 @@ class GracefulExitProcessTest {
                 // One image at a time, so that the others queue; no periodic health checks in the way.
                 "-Ddw.limits.maxConcurrent=1", "-Ddw.ops.healthCheckInterval=10m",
                 "-cp", System.getProperty("java.class.path"),
-                ImageServiceApplication.class.getName(), "server", TestConfig.CONFIG_PATH)
+                ImageServiceApplication.class.getName(), "server", AppUnderTest.shippedConfig())
                 .redirectErrorStream(true);
         builder.environment().put("HTTP_PORT", "0");
         builder.environment().put("ADMIN_PORT", "0");

@@ -12,7 +12,7 @@ import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.testing.GatedApplication;
 import dev.imageservice.testing.GrpcTestChannels;
-import dev.imageservice.testing.TestConfig;
+import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulShutdownTest {
     private final DropwizardTestSupport<ImageServiceConfiguration> support = new DropwizardTestSupport<>(
-            GatedApplication.class, TestConfig.CONFIG_PATH, TestConfig.randomPorts(
+            GatedApplication.class, AppUnderTest.shippedConfig(), AppUnderTest.withRandomPorts(
                     ConfigOverride.config("limits.maxConcurrent", "1"),
                     ConfigOverride.config("limits.maxQueueWait", "5m"),
                     ConfigOverride.config("ops.healthCheckInterval", "10m"),

@@ -9,7 +9,7 @@ import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.testing.GrpcTestChannels;
-import dev.imageservice.testing.TestConfig;
+import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
@@ -32,8 +32,8 @@ class GrpcShutdownHealthTest {
     private static final long DRAIN_MILLIS = 3000;
 
     private final DropwizardTestSupport<ImageServiceConfiguration> support = new DropwizardTestSupport<>(
-            ImageServiceApplication.class, TestConfig.CONFIG_PATH,
-            TestConfig.randomPorts(ConfigOverride.config("ops.shutdownDrainDelay", DRAIN_MILLIS + "ms")));
+            ImageServiceApplication.class, AppUnderTest.shippedConfig(),
+            AppUnderTest.withRandomPorts(ConfigOverride.config("ops.shutdownDrainDelay", DRAIN_MILLIS + "ms")));
     private ManagedChannel channel;
 
     @AfterEach

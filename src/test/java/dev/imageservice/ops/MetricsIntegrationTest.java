@@ -11,7 +11,7 @@ import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.testing.GrpcTestChannels;
 import dev.imageservice.testing.PrometheusText;
-import dev.imageservice.testing.TestConfig;
+import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -66,7 +66,7 @@ class MetricsIntegrationTest {
     }
 
     static final DropwizardAppExtension<ImageServiceConfiguration> APP = new DropwizardAppExtension<>(
-            AppWithProbe.class, TestConfig.CONFIG_PATH, TestConfig.randomPorts());
+            AppWithProbe.class, AppUnderTest.shippedConfig(), AppUnderTest.withRandomPorts());
 
     private static ManagedChannel channel;
     private static byte[] small;

@@ -11,7 +11,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.GrpcTestChannels;
-import dev.imageservice.testing.TestConfig;
+import dev.imageservice.testing.AppUnderTest;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -52,7 +52,7 @@ class OpsIntegrationTest {
     }
 
     static final DropwizardAppExtension<ImageServiceConfiguration> APP = new DropwizardAppExtension<>(
-            ReadyLineCapturingApp.class, TestConfig.CONFIG_PATH, TestConfig.randomPorts());
+            ReadyLineCapturingApp.class, AppUnderTest.shippedConfig(), AppUnderTest.withRandomPorts());
 
     private static ManagedChannel channel;
 
