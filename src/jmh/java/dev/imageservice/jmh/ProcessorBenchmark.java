@@ -2,6 +2,8 @@ package dev.imageservice.jmh;
 
 import dev.imageservice.cli.bench.PhotoLikeImage;
 import dev.imageservice.processing.ImageFormat;
+import dev.imageservice.processing.Codecs;
+import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvDecoder;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.OpenCvPngEncoder;
@@ -67,7 +69,9 @@ public class ProcessorBenchmark {
         String version = OpenCvLibrary.load();
         System.out.printf("%nOpenCV %s, %d thread(s) for parallel loops; %s: %dx%d, JPEG %d bytes%n", version,
                 Core.getNumThreads(), size, size.width(), size.height(), (jpeg = PhotoLikeImage.jpeg(size)).length);
-        processor = PipelineImageProcessor.channelSwapToPng();
+        // The stock OpenCV path, so that processor / bare is the overhead of our code over the same calls.
+        processor = PipelineImageProcessor.channelSwapToPng(new Limits(1L << 30, 100_000_000L, 2, 200_000_000L, 100,
+                TimeUnit.SECONDS.toNanos(30)), Codecs.OPENCV);
         jpegNative = new MatOfByte(jpeg);
         decoded = Imgcodecs.imdecode(jpegNative, Imgcodecs.IMREAD_UNCHANGED);
         swapped = new Mat();
