@@ -9,6 +9,7 @@ import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.testing.AppUnderTest;
+import dev.imageservice.testing.ProcessMemory;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -16,8 +17,6 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -39,8 +38,8 @@ class OverloadGrpcTest {
         TestImages.Pixels photo = TestImages.photoLike(1600, 1200, 3, 8, 41);
         byte[] png = TestImages.encode(photo, ".png");
         TestImages.Pixels expected = photo.swapped();
-        long rssBefore = residentKib();
-        long heapBefore = heapUsedAfterGc();
+        long rssBefore = ProcessMemory.residentKib();
+        long heapBefore = ProcessMemory.heapUsedAfterGc();
         ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", AppUnderTest.grpcPort(APP))
                 .usePlaintext().maxInboundMessageSize(64 << 20).build();
         int ok = 0;
@@ -68,8 +67,8 @@ class OverloadGrpcTest {
         } finally {
             channel.shutdownNow();
         }
-        long rssGrowthMib = (residentKib() - rssBefore) / 1024;
-        long heapGrowthMib = (heapUsedAfterGc() - heapBefore) >> 20;
+        long rssGrowthMib = (ProcessMemory.residentKib() - rssBefore) / 1024;
+        long heapGrowthMib = (ProcessMemory.heapUsedAfterGc() - heapBefore) >> 20;
         System.out.printf("overload: %d requests, %d ok, %d refused as overloaded, RSS growth %d MiB, "
                 + "heap growth after GC %d MiB (max heap %d MiB)%n", REQUESTS, ok, overloaded, rssGrowthMib,
                 heapGrowthMib, Runtime.getRuntime().maxMemory() >> 20);
@@ -79,19 +78,5 @@ class OverloadGrpcTest {
         // Bounded: the heap is capped (-Xmx1g in the test run) and nothing is retained afterwards.
         assertThat(rssGrowthMib).as("RSS growth").isLessThan(1536);
         assertThat(heapGrowthMib).as("heap growth after GC").isLessThan(64);
-    }
-
-    private static long heapUsedAfterGc() {
-        System.gc();
-        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-    }
-
-    private static long residentKib() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }

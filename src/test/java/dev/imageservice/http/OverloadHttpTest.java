@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.AppUnderTest;
+import dev.imageservice.testing.ProcessMemory;
 import dev.imageservice.testing.GatedApplication;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.ConfigOverride;
@@ -18,8 +19,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +67,11 @@ class OverloadHttpTest {
 
         // The first round also pays what is allocated once and kept (classes, threads, buffers of both sides).
         Round first = overload(png, expected);
-        long rssBefore = residentKib();
-        long heapBefore = heapUsedAfterGc();
+        long rssBefore = ProcessMemory.residentKib();
+        long heapBefore = ProcessMemory.heapUsedAfterGc();
         Round second = overload(png, expected);
-        long rssGrowthMib = (residentKib() - rssBefore) / 1024;
-        long heapGrowthMib = (heapUsedAfterGc() - heapBefore) >> 20;
+        long rssGrowthMib = (ProcessMemory.residentKib() - rssBefore) / 1024;
+        long heapGrowthMib = (ProcessMemory.heapUsedAfterGc() - heapBefore) >> 20;
 
         System.out.printf("overload over HTTP: 2 rounds of %d uploads of %d bytes (1600x1200): %s and %s; "
                 + "over the second round RSS growth %d MiB, heap growth after GC %d MiB (max heap %d MiB)%n",
@@ -148,19 +147,5 @@ class OverloadHttpTest {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + "/api/v1/process"))
                 .header("Content-Type", "image/png").timeout(Duration.ofSeconds(60))
                 .POST(BodyPublishers.ofByteArray(png)).build();
-    }
-
-    private static long heapUsedAfterGc() {
-        System.gc();
-        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-    }
-
-    private static long residentKib() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }
