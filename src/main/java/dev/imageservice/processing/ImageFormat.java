@@ -12,7 +12,8 @@ public enum ImageFormat {
     BMP("BMP", true),
     PNM("PNM", true),
     JPEG2000("JPEG 2000", true),
-    HDR("Radiance HDR", true),
+    /** Floating-point samples: refused before decoding, as the decoder would refuse its pixels anyway. */
+    HDR("Radiance HDR (floating-point)", false),
     GIF("GIF", false),
     HEIF("HEIF/AVIF", false),
     UNKNOWN("unknown", true);

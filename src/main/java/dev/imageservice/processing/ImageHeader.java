@@ -32,12 +32,13 @@ public record ImageHeader(int width, int height) {
             case BMP -> bmp(data);
             case GIF -> data.length >= 10 ? new ImageHeader(u16le(data, 6), u16le(data, 8)) : null;
             case TIFF -> viaImageIo(data);
+            case PNM -> pnm(data);
+            case JPEG2000 -> jpeg2000(data);
             default -> null;
         };
         if (header == null) {
-            if (format == ImageFormat.UNKNOWN || format == ImageFormat.PNM || format == ImageFormat.JPEG2000
-                    || format == ImageFormat.HDR || format == ImageFormat.HEIF) {
-                return Optional.empty();
+            if (format == ImageFormat.UNKNOWN || format == ImageFormat.HDR || format == ImageFormat.HEIF) {
+                return Optional.empty(); // never decoded: refused for their format
             }
             throw ImageProcessingException.invalid("could not decode the image: corrupt " + format.displayName()
                     + " data (no valid image header)");
@@ -120,9 +121,65 @@ public record ImageHeader(int width, int height) {
         return new ImageHeader(s32le(d, 18), Math.abs(s32le(d, 22)));
     }
 
+    /**
+     * PBM/PGM/PPM (P1-P6): the magic, then width and height as decimals, separated by white space
+     * and '#' comments. PAM (P7): WIDTH and HEIGHT lines.
+     */
+    private static ImageHeader pnm(byte[] d) {
+        if (d[1] == '7') {
+            String text = new String(d, 0, Math.min(d.length, 4096), java.nio.charset.StandardCharsets.US_ASCII);
+            java.util.regex.Matcher width = java.util.regex.Pattern.compile("(?m)^WIDTH\\s+(\\d{1,10})").matcher(text);
+            java.util.regex.Matcher height = java.util.regex.Pattern.compile("(?m)^HEIGHT\\s+(\\d{1,10})").matcher(text);
+            return width.find() && height.find()
+                    ? new ImageHeader(clamp(Long.parseLong(width.group(1))), clamp(Long.parseLong(height.group(1)))) : null;
+        }
+        long[] size = new long[2];
+        int i = 2;
+        for (int n = 0; n < 2; n++) {
+            while (i < d.length && (Character.isWhitespace(d[i]) || d[i] == '#')) {
+                if (d[i] == '#') {
+                    while (i < d.length && d[i] != '\n' && d[i] != '\r') {
+                        i++;
+                    }
+                } else {
+                    i++;
+                }
+            }
+            int start = i;
+            while (i < d.length && d[i] >= '0' && d[i] <= '9' && i - start < 10) {
+                size[n] = size[n] * 10 + (d[i] - '0');
+                i++;
+            }
+            if (i == start) {
+                return null;
+            }
+        }
+        return new ImageHeader(clamp(size[0]), clamp(size[1]));
+    }
+
+    /** A raw codestream's SIZ segment, or a JP2 file's 'ihdr' box. */
+    private static ImageHeader jpeg2000(byte[] d) {
+        if (d.length >= 24 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0x4F) {
+            long width = (s32be(d, 8) & 0xFFFFFFFFL) - (s32be(d, 16) & 0xFFFFFFFFL);
+            long height = (s32be(d, 12) & 0xFFFFFFFFL) - (s32be(d, 20) & 0xFFFFFFFFL);
+            return new ImageHeader(clamp(width), clamp(height));
+        }
+        for (int i = 0; i + 12 <= Math.min(d.length, 4096); i++) {
+            if (d[i] == 'i' && d[i + 1] == 'h' && d[i + 2] == 'd' && d[i + 3] == 'r') {
+                return new ImageHeader(clamp(s32be(d, i + 8) & 0xFFFFFFFFL), clamp(s32be(d, i + 4) & 0xFFFFFFFFL));
+            }
+        }
+        return null;
+    }
+
+    private static int clamp(long value) {
+        return (int) Math.min(Integer.MAX_VALUE, value);
+    }
+
     /** TIFF's header is a chain of directories; the JDK's reader walks it without decoding pixels. */
     private static ImageHeader viaImageIo(byte[] data) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+        // An in-memory stream: ImageIO's default would cache the bytes in a temporary file.
+        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return null;

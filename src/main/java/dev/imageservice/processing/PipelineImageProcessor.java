@@ -71,6 +71,11 @@ public final class PipelineImageProcessor implements ImageProcessor {
         if (!format.readable()) {
             throw ImageProcessingException.unsupported("unsupported image format: " + format.displayName());
         }
+        if (format == ImageFormat.UNKNOWN) {
+            // Nothing to read its dimensions from, so it is never handed to a decoder: a file
+            // without a recognised header could otherwise ask OpenCV for gigabytes of pixels.
+            throw ImageProcessingException.invalid("could not decode the image: not a recognised image format");
+        }
         long expectedPixels = readHeader(input, head, format)
                 .map(header -> checkPixels(header.width(), header.height()))
                 .orElse(limits.maxPixels()); // unknown until decoded: admit as the largest allowed

@@ -64,6 +64,13 @@ public final class EdgeCases {
                         "corrupt PNG data", null),
                 new Case("bomb PNG 30000x30000", EdgeCases::bombPng, Expected.TOO_MANY_PIXELS,
                         "the image is 30000x30000 = 900 MP; the limit is 50 MP", null),
+                new Case("bomb PGM 30000x30000 (header only)",
+                        () -> "P5\n# a comment\n30000 30000\n255\n".getBytes(StandardCharsets.US_ASCII),
+                        Expected.TOO_MANY_PIXELS, "the image is 30000x30000 = 900 MP", null),
+                new Case("bomb JPEG 2000 codestream 30000x30000", EdgeCases::jpeg2000Bomb, Expected.TOO_MANY_PIXELS,
+                        "the image is 30000x30000 = 900 MP", null),
+                new Case("Radiance HDR", () -> "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 30000 +X 30000\n"
+                        .getBytes(StandardCharsets.US_ASCII), Expected.UNSUPPORTED, "unsupported image format: Radiance HDR", null),
                 new Case("float TIFF", EdgeCases::floatTiff, Expected.UNSUPPORTED, "32-bit floating-point", null),
                 new Case("GIF", EdgeCases::gif, Expected.UNSUPPORTED, "unsupported image format: GIF", null),
                 new Case("16-bit PNG", () -> TestImages.encode(sixteen, ".png"), Expected.OK, null, sixteen::swapped),
@@ -111,6 +118,16 @@ public final class EdgeCases {
         out.writeBytes(typeBytes);
         out.writeBytes(data);
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** The start of a JPEG 2000 codestream whose SIZ segment says 30000x30000; no pixel data. */
+    public static byte[] jpeg2000Bomb() {
+        ByteBuffer siz = ByteBuffer.allocate(64);
+        siz.putShort((short) 0xFF4F).putShort((short) 0xFF51).putShort((short) 41).putShort((short) 0)
+                .putInt(30000).putInt(30000).putInt(0).putInt(0) // size, then image offset
+                .putInt(30000).putInt(30000).putInt(0).putInt(0) // tile size and offset
+                .putShort((short) 3);
+        return siz.array();
     }
 
     public static byte[] floatTiff() {
