@@ -103,7 +103,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                         // v1alpha: older grpcurl and k6 releases speak only this one.
                         reflectionV1Alpha()),
                 List.of(new GrpcMetricsInterceptor(environment.metrics())),
-                limits.maxInputBytes());
+                limits);
         environment.lifecycle().manage(grpcServer);
 
         environment.healthChecks().register("processor", new ProcessorHealthCheck(processor));

@@ -1,13 +1,18 @@
 package dev.imageservice.grpc;
 
 import io.dropwizard.lifecycle.Managed;
+import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import io.grpc.BindableService;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -35,13 +40,16 @@ public final class GrpcServer implements Managed {
     private final List<BindableService> services;
     private final int maxInboundMessageBytes;
     private final List<ServerInterceptor> interceptors;
+    private final int imageCallThreads;
     private ExecutorService executor;
+    private ExecutorService serviceExecutor;
     private volatile Server server;
     private volatile long stopAcceptingNanos;
     private boolean stoppedAccepting;
 
     GrpcServer(GrpcServerFactory config, List<BindableService> services, List<ServerInterceptor> interceptors,
-            long maxInputBytes) {
+            long maxInputBytes, int imageCallThreads) {
+        this.imageCallThreads = imageCallThreads;
         this.config = config;
         this.services = List.copyOf(services);
         this.interceptors = List.copyOf(interceptors);
@@ -51,13 +59,23 @@ public final class GrpcServer implements Managed {
 
     @Override
     public void start() throws IOException {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.getExecutorThreads(), config.getExecutorThreads(),
-                60L, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedThreads("grpc-call-"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(imageCallThreads, imageCallThreads,
+                60L, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedThreads("grpc-image-"));
         pool.allowCoreThreadTimeOut(true); // idle threads go away after a burst
         executor = pool;
+        // Health checks and reflection never queue behind image calls: a readiness probe must be
+        // answered most of all when the service is busy.
+        serviceExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, namedThreads("grpc-service-"));
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.getBindHost(), config.getPort()))
-                .executor(executor)
+                .executor(serviceExecutor)
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+                        return ImageServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
+                                ? executor : null;
+                    }
+                })
                 .maxInboundMessageSize(maxInboundMessageBytes);
         services.forEach(builder::addService);
         interceptors.forEach(builder::intercept);
@@ -93,6 +111,7 @@ public final class GrpcServer implements Managed {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
+        serviceExecutor.shutdownNow();
         executor.shutdown();
         if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
             executor.shutdownNow();

@@ -3,6 +3,7 @@ package dev.imageservice.grpc;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import dev.imageservice.processing.Limits;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import jakarta.validation.constraints.Max;
@@ -11,6 +12,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /** The {@code grpc:} section of config.yml: where and how the gRPC server runs. */
 public class GrpcServerFactory {
@@ -25,13 +27,14 @@ public class GrpcServerFactory {
     private String bindHost = "0.0.0.0";
 
     /**
-     * Threads that run calls. Admission control (limits.maxConcurrent) decides how many images are
-     * worked on at once; the other calls wait for admission on these threads, so this bounds how
-     * many calls can wait rather than how much CPU is used.
+     * Threads that run image calls. A call waits for admission (limits) on its thread, so every call
+     * that can be in work or queued needs one: 0 (the default) means limits.maxConcurrent +
+     * limits.maxQueued, created on demand. Health and reflection calls run on two threads of their
+     * own, so probes are answered however busy the image calls are.
      */
-    @Min(1)
-    @Max(4096)
-    private int executorThreads = 256;
+    @Min(0)
+    @Max(100_000)
+    private int executorThreads = 0;
 
     /** On shutdown, how long calls in flight may take to finish before they are cancelled. */
     @NotNull
@@ -100,10 +103,16 @@ public class GrpcServerFactory {
      * Builds the (not yet started) server for these services; every call to any of them passes
      * through the interceptors (the last one given sees a call first).
      *
-     * @param maxInputBytes the largest image accepted (limits.maxInputSize): gRPC refuses larger
-     *                      messages from their length prefix, before reading them
+     * @param limits the processor's limits: gRPC refuses messages over limits.maxInputSize from their
+     *               length prefix, and sizes the image-call threads from the admission limits
      */
-    public GrpcServer build(List<BindableService> services, List<ServerInterceptor> interceptors, long maxInputBytes) {
-        return new GrpcServer(this, services, interceptors, maxInputBytes);
+    public GrpcServer build(List<BindableService> services, List<ServerInterceptor> interceptors, Limits limits) {
+        int threads = executorThreads > 0 ? executorThreads : limits.maxConcurrent() + limits.maxQueued();
+        if (threads < limits.maxConcurrent() + limits.maxQueued()) {
+            LoggerFactory.getLogger(GrpcServerFactory.class).warn("grpc.executorThreads ({}) is below limits.maxConcurrent"
+                    + " + limits.maxQueued ({}): calls beyond it wait outside the admission queue and its maxQueueWait",
+                    threads, limits.maxConcurrent() + limits.maxQueued());
+        }
+        return new GrpcServer(this, services, interceptors, limits.maxInputBytes(), threads);
     }
 }

@@ -13,6 +13,7 @@ import dev.imageservice.processing.ImageInfo;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
 import dev.imageservice.processing.RequestContext;
+import dev.imageservice.testing.TestLimits;
 import io.dropwizard.util.Duration;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -52,7 +53,7 @@ class GrpcServerShutdownTest {
         config.setPort(0);
         config.setBindHost("127.0.0.1");
         config.setShutdownGracePeriod(Duration.seconds(10));
-        GrpcServer server = config.build(List.of(new ImageGrpcService(processor, 1 << 20, TimeUnit.SECONDS.toNanos(30))), List.of(), 1 << 20);
+        GrpcServer server = config.build(List.of(new ImageGrpcService(processor, 1 << 20, TimeUnit.SECONDS.toNanos(30))), List.of(), TestLimits.DEFAULTS);
         server.start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {
