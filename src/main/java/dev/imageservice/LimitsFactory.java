@@ -27,9 +27,12 @@ public class LimitsFactory {
     @MaxDataSize(value = 1, unit = DataSizeUnit.GIBIBYTES)
     private DataSize maxInputSize = DataSize.mebibytes(64);
 
-    /** Largest decoded image accepted, in megapixels (width x height / 1,000,000). */
+    /**
+     * Largest decoded image accepted, in megapixels (width x height / 1,000,000). At most 500: the
+     * PNG of a larger 4-channel image would not fit in one Java array.
+     */
     @Min(1)
-    @Max(1000)
+    @Max(500)
     private int maxMegapixels = 50;
 
     /** Images decoded/encoded at the same time; 0 means the number of cores. */

@@ -98,7 +98,7 @@ public class ClientCommand extends Command {
 
     /**
      * Whether the image or its PNG could exceed the unary limit. The PNG's size is bounded by its
-     * raw pixels (4 bytes a pixel covers 8-bit RGBA); the header gives the pixel count.
+     * raw pixels (8 bytes a pixel covers 16-bit RGBA); the header gives the pixel count.
      */
     static boolean needsStreaming(byte[] image, long maxMessageBytes) {
         if (image.length > maxMessageBytes) {
@@ -106,7 +106,7 @@ public class ClientCommand extends Command {
         }
         try {
             return ImageHeader.read(image, ImageFormat.sniff(image))
-                    .map(header -> header.pixels() * 4 > maxMessageBytes)
+                    .map(header -> header.pixels() * 8 > maxMessageBytes)
                     .orElse(false);
         } catch (RuntimeException e) {
             return false; // not an image we can read the header of: let the server say what it is

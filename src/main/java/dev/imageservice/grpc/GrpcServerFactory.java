@@ -29,12 +29,14 @@ public class GrpcServerFactory {
     /**
      * Threads that run image calls. A call waits for admission (limits) on its thread, so every call
      * that can be in work or queued needs one: 0 (the default) means limits.maxConcurrent +
-     * limits.maxQueued, created on demand. Health and reflection calls run on two threads of their
+     * limits.maxQueued (at least 256), created on demand. Health and reflection calls run on two threads of their
      * own, so probes are answered however busy the image calls are.
      */
     @Min(0)
     @Max(100_000)
     private int executorThreads = 0;
+
+    private static final int MIN_AUTO_THREADS = 256;
 
     /** On shutdown, how long calls in flight may take to finish before they are cancelled. */
     @NotNull
@@ -107,7 +109,10 @@ public class GrpcServerFactory {
      *               length prefix, and sizes the image-call threads from the admission limits
      */
     public GrpcServer build(List<BindableService> services, List<ServerInterceptor> interceptors, Limits limits) {
-        int threads = executorThreads > 0 ? executorThreads : limits.maxConcurrent() + limits.maxQueued();
+        // At least 256 even for a short queue: calls past the queue must reach admission to be refused
+        // as overloaded; a call without a thread would wait, unseen, in the executor's own queue.
+        int threads = executorThreads > 0 ? executorThreads
+                : Math.max(MIN_AUTO_THREADS, limits.maxConcurrent() + limits.maxQueued());
         if (threads < limits.maxConcurrent() + limits.maxQueued()) {
             LoggerFactory.getLogger(GrpcServerFactory.class).warn("grpc.executorThreads ({}) is below limits.maxConcurrent"
                     + " + limits.maxQueued ({}): calls beyond it wait outside the admission queue and its maxQueueWait",

@@ -33,6 +33,19 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
     private final long streamIdleTimeoutNanos;
     private final ScheduledExecutorService idleChecks;
 
+    /** One timer thread for the whole process: each check is a few field reads. */
+    private static final ScheduledExecutorService IDLE_CHECKS = idleCheckScheduler();
+
+    private static ScheduledExecutorService idleCheckScheduler() {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "grpc-stream-idle-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true); // finished calls leave no timer behind
+        return scheduler;
+    }
+
     /**
      * @param maxInputBytes          the byte limit, enforced on streamed uploads as chunks arrive
      * @param streamIdleTimeoutNanos how long a streaming client may send or read nothing
@@ -41,13 +54,7 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
         this.processor = Objects.requireNonNull(processor, "processor");
         this.maxInputBytes = maxInputBytes;
         this.streamIdleTimeoutNanos = streamIdleTimeoutNanos;
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "grpc-stream-idle-check");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.setRemoveOnCancelPolicy(true); // finished calls leave no timer behind
-        this.idleChecks = scheduler;
+        this.idleChecks = IDLE_CHECKS;
     }
 
     @Override
@@ -103,6 +110,6 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
     }
 
     static String millis(long nanos) {
-        return String.format("%.1f", nanos / 1e6);
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 }

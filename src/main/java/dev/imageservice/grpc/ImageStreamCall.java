@@ -42,6 +42,8 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
     private byte[] output;
     private int sent;
     private boolean finished;
+    /** While the image waits for admission or is processed, the client owes us nothing. */
+    private boolean processing;
     private volatile long lastProgressNanos = System.nanoTime();
 
     ImageStreamCall(ServerCallStreamObserver<ImageChunk> call, ImageProcessor processor, long maxInputBytes,
@@ -72,8 +74,14 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
             return;
         }
         if (total > upload.length) {
-            // Grow geometrically, but never past the limit: memory follows what was really sent.
-            upload = java.util.Arrays.copyOf(upload, (int) Math.min(maxInputBytes, Math.max(total, upload.length * 2L)));
+            try {
+                // Grow geometrically, but never past the limit: memory follows what was really sent.
+                upload = java.util.Arrays.copyOf(upload, (int) Math.min(maxInputBytes, Math.max(total, upload.length * 2L)));
+            } catch (OutOfMemoryError e) {
+                upload = null;
+                fail(GrpcStatuses.outOfMemory());
+                return;
+            }
         }
         data.copyTo(upload, uploaded);
         uploaded = (int) total;
@@ -93,6 +101,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
             }
             image = uploaded == upload.length ? upload : java.util.Arrays.copyOf(upload, uploaded);
             upload = null;
+            processing = true;
         }
         ProcessedImage result;
         try {
@@ -109,6 +118,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
             return;
         }
         synchronized (this) {
+            processing = false;
             if (finished) {
                 return;
             }
@@ -145,7 +155,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
     }
 
     private synchronized void checkIdle() {
-        if (!finished && System.nanoTime() - lastProgressNanos > idleTimeoutNanos) {
+        if (!finished && !processing && System.nanoTime() - lastProgressNanos > idleTimeoutNanos) {
             String what = output == null ? "sent no data" : "read none of the answer";
             LOG.info("ProcessImageStream ended: the client {} for {} ms", what, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos));
             fail(Status.DEADLINE_EXCEEDED.withDescription("the client " + what + " for "

@@ -31,16 +31,16 @@ public record Limits(
     /** Megapixels, for messages: "900 MP", "2.1 MP". */
     public static String megapixels(long pixels) {
         double mp = pixels / 1_000_000.0;
-        return (mp >= 10 ? String.valueOf(Math.round(mp)) : String.format("%.1f", mp)) + " MP";
+        return (mp >= 10 ? String.valueOf(Math.round(mp)) : String.format(java.util.Locale.ROOT, "%.1f", mp)) + " MP";
     }
 
     /** Bytes, for messages: "70.0 MiB", "512 KiB". */
     public static String bytes(long bytes) {
         if (bytes >= 1 << 20) {
-            return String.format("%.1f MiB", bytes / (double) (1 << 20));
+            return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
         }
         if (bytes >= 1 << 10) {
-            return String.format("%.1f KiB", bytes / 1024.0);
+            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }
         return bytes + " bytes";
     }
