@@ -5,7 +5,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageChunk;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
-import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.ProcessedImage;
 import dev.imageservice.processing.RequestContext;
 import io.grpc.Status;
@@ -69,8 +68,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
         ByteString data = chunk.getData();
         long total = (long) uploaded + data.size();
         if (total > maxInputBytes) {
-            fail(Status.RESOURCE_EXHAUSTED.withDescription("the image is more than " + Limits.bytes(total)
-                    + "; the limit is " + Limits.bytes(maxInputBytes)));
+            fail(GrpcStatuses.of(ImageProcessingException.tooManyBytes(maxInputBytes)));
             return;
         }
         if (total > upload.length) {

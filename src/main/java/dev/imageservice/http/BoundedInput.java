@@ -17,7 +17,14 @@ final class BoundedInput {
      */
     static byte[] readAtMost(InputStream in, long limit) throws IOException {
         // readNBytes grows its buffer with what arrives; it does not allocate limit + 1 up front.
-        byte[] data = in.readNBytes(Math.toIntExact(limit + 1));
+        byte[] data;
+        try {
+            data = in.readNBytes(Math.toIntExact(limit + 1));
+        } catch (OutOfMemoryError e) {
+            // The body did not fit the heap right now: refuse it as overload, not as a 500.
+            throw new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                    "not enough memory for this image right now; try again later", e);
+        }
         if (data.length > limit) {
             throw tooLarge(limit);
         }
@@ -25,17 +32,6 @@ final class BoundedInput {
     }
 
     static ImageProcessingException tooLarge(long limit) {
-        return new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_BYTES,
-                "the image is larger than the limit of " + limit + " bytes (" + humanSize(limit) + ")");
-    }
-
-    private static String humanSize(long bytes) {
-        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
-            return bytes / (1 << 20) + " MiB";
-        }
-        if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
-            return bytes / (1 << 10) + " KiB";
-        }
-        return bytes + " B";
+        return ImageProcessingException.tooManyBytes(limit);
     }
 }

@@ -48,6 +48,12 @@ public final class ImageProcessingException extends RuntimeException {
         return new ImageProcessingException(Kind.INVALID_IMAGE, message);
     }
 
+    /** An upload refused while it is still arriving: its full size is not known, only that it is too much. */
+    public static ImageProcessingException tooManyBytes(long limit) {
+        return new ImageProcessingException(Kind.TOO_MANY_BYTES,
+                "the image is larger than the limit of " + limit + " bytes (" + Limits.bytes(limit) + ")");
+    }
+
     public static ImageProcessingException unsupported(String message) {
         return new ImageProcessingException(Kind.UNSUPPORTED_FORMAT, message);
     }

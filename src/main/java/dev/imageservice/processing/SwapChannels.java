@@ -33,7 +33,12 @@ public final class SwapChannels implements ImageOperation {
             }
         }
         Mat swapped = new Mat();
-        Imgproc.cvtColor(source, swapped, code);
+        try {
+            Imgproc.cvtColor(source, swapped, code);
+        } catch (RuntimeException e) {
+            swapped.release();
+            throw e;
+        }
         return swapped;
     }
 }

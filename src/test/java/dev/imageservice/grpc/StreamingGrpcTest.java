@@ -129,7 +129,7 @@ class StreamingGrpcTest {
         Status status = outcome.get(60, TimeUnit.SECONDS);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(status.getDescription()).contains("the limit is " + LIMIT_MIB + ".0 MiB");
+        assertThat(status.getDescription()).contains("larger than the limit of " + (LIMIT_MIB << 20) + " bytes (" + LIMIT_MIB + ".0 MiB)");
         assertThat(sent.get()).as("chunks sent before the refusal").isLessThan(chunks);
         assertAdmissionIdle();
     }

@@ -157,7 +157,7 @@ class ProcessResourceTest {
 
         assertThat(response.statusLine()).isEqualTo("HTTP/1.1 413 Payload Too Large");
         assertThat(response.body()).isEqualTo(
-                "{\"code\":413,\"message\":\"the image is larger than the limit of 1048576 bytes (1 MiB)\"}");
+                "{\"code\":413,\"message\":\"the image is larger than the limit of 1048576 bytes (1.0 MiB)\"}");
     }
 
     @Test
