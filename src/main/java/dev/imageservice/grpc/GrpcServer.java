@@ -41,6 +41,7 @@ public final class GrpcServer implements Managed {
     private final int maxInboundMessageBytes;
     private final List<ServerInterceptor> interceptors;
     private final int imageCallThreads;
+    private final ImageCallsInFlight imageCalls = new ImageCallsInFlight();
     private ExecutorService executor;
     private ExecutorService serviceExecutor;
     private volatile Server server;
@@ -79,6 +80,7 @@ public final class GrpcServer implements Managed {
                 .maxInboundMessageSize(maxInboundMessageBytes);
         services.forEach(builder::addService);
         interceptors.forEach(builder::intercept);
+        builder.intercept(imageCalls); // last added, first to see a call
         server = builder.build().start();
         LOG.info("gRPC server listening on {}:{}", config.getBindHost(), server.getPort());
     }
@@ -106,9 +108,16 @@ public final class GrpcServer implements Managed {
         stopAccepting();
         long graceNanos = config.getShutdownGracePeriod().toNanoseconds();
         long leftNanos = graceNanos - (System.nanoTime() - stopAcceptingNanos);
-        if (!server.awaitTermination(Math.max(0, leftNanos), TimeUnit.NANOSECONDS)) {
-            LOG.warn("gRPC calls still running after the grace period; cancelling them");
-            server.shutdownNow();
+        long deadline = System.nanoTime() + Math.max(0, leftNanos);
+        // Wait for the image calls only: other open calls (health Watch streams) never end by themselves.
+        while (imageCalls.count() > 0 && !server.isTerminated() && System.nanoTime() < deadline) {
+            server.awaitTermination(Math.min(50_000_000L, Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+        }
+        if (imageCalls.count() > 0) {
+            LOG.warn("{} image call(s) still running after the grace period; cancelling them", imageCalls.count());
+        }
+        if (!server.isTerminated()) {
+            server.shutdownNow(); // ends what is left: watch streams, or calls past the grace period
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
         serviceExecutor.shutdownNow();

@@ -78,4 +78,41 @@ class GrpcServerShutdownTest {
             channel.shutdownNow();
         }
     }
+
+    @Test
+    void anOpenHealthWatchDoesNotHoldTheStopForTheWholeGracePeriod() throws Exception {
+        GrpcServerFactory config = new GrpcServerFactory();
+        config.setPort(0);
+        config.setBindHost("127.0.0.1");
+        config.setShutdownGracePeriod(Duration.minutes(5));
+        io.grpc.protobuf.services.HealthStatusManager health = new io.grpc.protobuf.services.HealthStatusManager();
+        GrpcServer server = config.build(List.of(new ImageGrpcService(new SlowProcessor(), 1 << 20,
+                TimeUnit.SECONDS.toNanos(30)), health.getHealthService()), List.of(), TestLimits.DEFAULTS);
+        server.start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        try {
+            java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
+            io.grpc.health.v1.HealthGrpc.newStub(channel).watch(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance(),
+                    new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(io.grpc.health.v1.HealthCheckResponse value) {
+                            watching.countDown();
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            assertThat(watching.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // A hang guard, far below the 5 minute grace period the open watch would otherwise cost.
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), server::stop);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
 }
