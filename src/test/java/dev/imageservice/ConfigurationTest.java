@@ -3,24 +3,17 @@ package dev.imageservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imageservice.testing.ConfigFiles;
 import io.dropwizard.configuration.ConfigurationValidationException;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import io.dropwizard.configuration.FileConfigurationSourceProvider;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
-import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
-import io.dropwizard.jackson.Jackson;
-import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import io.dropwizard.util.JarLocation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,16 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped config.yml parses and validates; invalid values are refused with a clear message. */
 class ConfigurationTest {
-    private final ObjectMapper mapper = Jackson.newObjectMapper();
-    private final YamlConfigurationFactory<ImageServiceConfiguration> factory =
-            new YamlConfigurationFactory<>(ImageServiceConfiguration.class, Validators.newValidator(), mapper, "dw");
-
     @TempDir
     Path dir;
 
     private ImageServiceConfiguration load(String path) throws Exception {
-        return factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
-                new EnvironmentVariableSubstitutor(false)), path);
+        return ConfigFiles.load(Path.of(path));
     }
 
     @Test
@@ -79,11 +67,6 @@ class ConfigurationTest {
     }
 
     private Path withGrpcPort(String port) throws Exception {
-        String shipped = Files.readString(Path.of("config.yml"));
-        String changed = shipped.replace("port: ${GRPC_PORT:-50051}", "port: " + port);
-        assertThat(changed).isNotEqualTo(shipped);
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, changed);
-        return config;
+        return ConfigFiles.shippedWith(dir, "port: ${GRPC_PORT:-50051}", "port: " + port);
     }
 }
