@@ -24,7 +24,7 @@ import dev.imageservice.http.RequestSizeLimitFilter;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
-import dev.imageservice.processing.PipelineImageProcessor;
+import dev.imageservice.processing.AdmissionController;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -37,6 +37,9 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.dropwizard.forms.MultiPartBundle;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public class ImageServiceApplication extends Application<ImageServiceConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ImageServiceApplication.class);
+
+    /** Threads that write HTTP answers (a slow reader holds one until Jetty's idle timeout). */
+    private static final int HTTP_ANSWER_THREADS = 32;
 
     private GrpcServer grpcServer;
     private ProcessingFactory processing = new ProcessingFactory();
@@ -84,20 +90,24 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         Limits limits = config.getLimits().build();
         processing = config.getProcessing();
         LOG.info("Codecs: {}", processing.getCodecs());
-        ImageProcessor processor = createProcessor(limits);
+        // The one memory budget and its queue, shared by the processor and both transports.
+        AdmissionController admission = new AdmissionController(limits);
+        AdmissionGauges.register(environment.metrics(), admission);
+        // Image work runs here, at most limits.maxConcurrent at once (admission sees to that).
+        ExecutorService workers = environment.lifecycle().executorService("image-work-%d")
+                .minThreads(limits.maxConcurrent()).maxThreads(limits.maxConcurrent()).build();
+        ScheduledExecutorService timer = environment.lifecycle().scheduledExecutorService("image-timer-%d").build();
+        ImageProcessor processor = createProcessor(limits, admission, workers);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
         ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
-        if (processor instanceof PipelineImageProcessor pipeline) {
-            AdmissionGauges.register(environment.metrics(), pipeline.admission());
-        }
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
-        grpcServer = config.getGrpc().build(
-                List.of(new ImageGrpcService(metered, limits.maxInputBytes(),
-                                config.getGrpc().getStreamIdleTimeout().toNanoseconds()),
+        grpcServer = config.getGrpc().build(environment.lifecycle(),
+                List.of(new ImageGrpcService(metered, admission, limits.maxInputBytes(),
+                                config.getGrpc().getStreamIdleTimeout().toNanoseconds(), timer),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
@@ -115,13 +125,18 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.lifecycle().manage(grpcHealthReporter);
         // Jetty stops accepting HTTP by itself when it stops; gRPC must be told at the same moment.
         environment.lifecycle().addEventListener(
-                config.getOps().buildShutdownSequence(grpcHealthReporter, List.of(grpcServer::stopAccepting)));
+                config.getOps().buildShutdownSequence(grpcHealthReporter,
+                        // Requests still waiting for admission are refused at once (UNAVAILABLE / 503),
+                        // so their clients retry elsewhere; those in work finish and are written.
+                        List.of(grpcServer::stopAccepting, admission::shutdown)));
 
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
         environment.jersey().register(new ImageProcessingExceptionMapper());
-        environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
+        environment.jersey().register(new ProcessResource(metered, admission, limits.maxInputBytes(),
+                environment.lifecycle().executorService("http-answer-%d").minThreads(HTTP_ANSWER_THREADS)
+                        .maxThreads(HTTP_ANSWER_THREADS).allowCoreThreadTimeOut(true).build()));
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
@@ -132,9 +147,12 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
     }
 
-    /** The processor behind every transport; tests override this to supply a broken one. */
-    protected ImageProcessor createProcessor(Limits limits) {
-        return processing.build(limits);
+    /**
+     * The processor behind every transport, counting against {@code admission} and working on
+     * {@code workers}; tests override this to supply a broken or gated one.
+     */
+    protected ImageProcessor createProcessor(Limits limits, AdmissionController admission, Executor workers) {
+        return processing.build(limits, admission, workers);
     }
 
     @SuppressWarnings("deprecation")

@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 10, time = 2)
 @Fork(value = 1, jvmArgs = "-Xmx2g")
 public class CodecBenchmark {
-    private static final Limits LIMITS = new Limits(256L << 20, 50_000_000L, 2, 100_000_000L, 100, TimeUnit.SECONDS.toNanos(30));
+    private static final Limits LIMITS = new Limits(256L << 20, 50_000_000L, 2, 1L << 30, 100, TimeUnit.SECONDS.toNanos(30));
 
     @Param({"0.3", "2", "12"})
     public String megapixels;

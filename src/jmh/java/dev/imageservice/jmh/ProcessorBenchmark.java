@@ -70,7 +70,7 @@ public class ProcessorBenchmark {
         System.out.printf("%nOpenCV %s, %d thread(s) for parallel loops; %s: %dx%d, JPEG %d bytes%n", version,
                 Core.getNumThreads(), size, size.width(), size.height(), (jpeg = PhotoLikeImage.jpeg(size)).length);
         // The stock OpenCV path, so that processor / bare is the overhead of our code over the same calls.
-        processor = PipelineImageProcessor.channelSwapToPng(new Limits(1L << 30, 100_000_000L, 2, 200_000_000L, 100,
+        processor = PipelineImageProcessor.channelSwapToPng(new Limits(1L << 30, 100_000_000L, 2, 1L << 30, 100,
                 TimeUnit.SECONDS.toNanos(30)), Codecs.OPENCV);
         jpegNative = new MatOfByte(jpeg);
         decoded = Imgcodecs.imdecode(jpegNative, Imgcodecs.IMREAD_UNCHANGED);

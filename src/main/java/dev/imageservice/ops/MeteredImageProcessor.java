@@ -12,6 +12,9 @@ import dev.imageservice.processing.RequestContext;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,16 +51,40 @@ public final class MeteredImageProcessor implements ImageProcessor {
     }
 
     @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
+        inputBytes.update(input == null ? 0 : input.size());
+        Timer.Context call = process.time();
+        CompletableFuture<ProcessedImage> result = delegate.processAsync(input, context);
+        result.whenComplete((image, failure) -> {
+            call.stop();
+            if (failure == null) {
+                recordStages(image);
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                failed.get(cause instanceof ImageProcessingException e ? e.kind()
+                        : cause instanceof CancellationException ? ImageProcessingException.Kind.CANCELLED
+                        : ImageProcessingException.Kind.INTERNAL).mark();
+            }
+        });
+        return result;
+    }
+
+    private void recordStages(ProcessedImage result) {
+        decode.update(result.decodeNanos(), TimeUnit.NANOSECONDS);
+        transform.update(result.transformNanos(), TimeUnit.NANOSECONDS);
+        encode.update(result.encodeNanos(), TimeUnit.NANOSECONDS);
+        outputBytes.update(result.output().length);
+        decodedPixels.update(result.info().pixels());
+    }
+
+    @Override
     public ProcessedImage process(EncodedImage input, RequestContext context) {
         inputBytes.update(input == null ? 0 : input.size());
         Timer.Context call = process.time();
         try {
             ProcessedImage result = delegate.process(input, context);
-            decode.update(result.decodeNanos(), TimeUnit.NANOSECONDS);
-            transform.update(result.transformNanos(), TimeUnit.NANOSECONDS);
-            encode.update(result.encodeNanos(), TimeUnit.NANOSECONDS);
-            outputBytes.update(result.output().length);
-            decodedPixels.update(result.info().pixels());
+            recordStages(result);
             return result;
         } catch (ImageProcessingException e) {
             failed.get(e.kind()).mark();

@@ -38,8 +38,12 @@ public final class MetricNames {
     public static final String ADMISSION_IN_FLIGHT = "image.admission.in-flight";
     /** Gauge: requests waiting for admission now. */
     public static final String ADMISSION_QUEUED = "image.admission.queued";
-    /** Gauge: decoded pixels of the images in work now. */
-    public static final String ADMISSION_PIXELS_IN_FLIGHT = "image.admission.pixels-in-flight";
+    /** Gauge: the memory budget, bytes (limits.memoryBudget). */
+    public static final String MEMORY_BUDGET = "image.memory.budget-bytes";
+    /** Gauge: bytes counted against the budget now (inputs, work, outputs not yet written). */
+    public static final String MEMORY_IN_USE = "image.memory.in-use-bytes";
+    /** Gauge: bytes held by requests waiting for admission (part of in-use). */
+    public static final String MEMORY_WAITING = "image.memory.waiting-bytes";
 
     // --- gRPC (GrpcMetricsInterceptor): every call to every method -------------------------------
 
@@ -94,7 +98,9 @@ public final class MetricNames {
                 PrometheusFamily.exact(DECODED_PIXELS, "image_processing_decoded_pixels"),
                 PrometheusFamily.exact(ADMISSION_IN_FLIGHT, "image_admission_in_flight"),
                 PrometheusFamily.exact(ADMISSION_QUEUED, "image_admission_queued"),
-                PrometheusFamily.exact(ADMISSION_PIXELS_IN_FLIGHT, "image_admission_pixels_in_flight"),
+                PrometheusFamily.exact(MEMORY_BUDGET, "image_memory_budget_bytes"),
+                PrometheusFamily.exact(MEMORY_IN_USE, "image_memory_in_use_bytes"),
+                PrometheusFamily.exact(MEMORY_WAITING, "image_memory_waiting_bytes"),
                 PrometheusFamily.labelled(GRPC_CALLS_PREFIX, "grpc_server_call_seconds", "method"),
                 PrometheusFamily.labelled(GRPC_HANDLED_PREFIX, "grpc_server_handled", "method", "code"),
                 PrometheusFamily.labelled(HTTP_REQUESTS_PREFIX, "http_server_request_seconds", "endpoint"),

@@ -11,11 +11,11 @@ public enum Codecs {
     /** OpenCV's imdecode and imencode, as the tutorial server does. */
     OPENCV;
 
-    ImageDecoder decoder() {
+    public ImageDecoder decoder() {
         return this == FAST ? new FastDecoder(new OpenCvDecoder()) : new OpenCvDecoder();
     }
 
-    ImageEncoder pngEncoder() {
+    public ImageEncoder pngEncoder() {
         return this == FAST ? new PngEncoder(PngEncoder.ChannelOrder.BGR) : new OpenCvPngEncoder();
     }
 }

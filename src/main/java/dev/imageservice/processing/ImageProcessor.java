@@ -1,5 +1,7 @@
 package dev.imageservice.processing;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The one image processor that every transport (gRPC, HTTP, the upload page) calls. It knows
  * nothing of transports: bytes in, a {@link ProcessedImage} or an {@link ImageProcessingException} out.
@@ -12,6 +14,20 @@ public interface ImageProcessor {
      * @throws ImageProcessingException when the input is refused or processing fails
      */
     ProcessedImage process(EncodedImage input, RequestContext context);
+
+    /**
+     * Processes one encoded image without holding the calling thread while the request waits for
+     * admission. The future fails with an {@link ImageProcessingException} when the input is refused
+     * (or with another exception on a bug); cancelling it gives up the request. The caller must
+     * {@link ProcessedImage#release()} the result once its output is written.
+     */
+    default CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
+        try {
+            return CompletableFuture.completedFuture(process(input, context));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Processes one encoded image held in an array. */
     default ProcessedImage process(byte[] input, RequestContext context) {

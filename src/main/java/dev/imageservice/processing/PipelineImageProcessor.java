@@ -2,6 +2,11 @@ package dev.imageservice.processing;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -9,8 +14,9 @@ import org.opencv.core.Mat;
  * Check, admit, decode, apply one operation, encode. The cheap checks (byte size, format, header
  * dimensions) run before the request waits for admission, so a request that would be refused
  * anyway never occupies a slot, and nothing is decoded before its pixel count is known to be
- * acceptable. Every native Mat is released before {@link #process} returns, whatever happens, so
- * native memory never waits for the garbage collector.
+ * acceptable. Waiting holds no thread: the request is an entry of the admission queue, and its
+ * work runs on the worker executor once admitted. Every native Mat is released before the work
+ * ends, whatever happens, so native memory never waits for the garbage collector.
  */
 public final class PipelineImageProcessor implements ImageProcessor {
     /** Enough of the file for every header we read (JPEG metadata before the frame included, mostly). */
@@ -18,14 +24,20 @@ public final class PipelineImageProcessor implements ImageProcessor {
 
     private final Limits limits;
     private final AdmissionController admission;
+    private final Executor workers;
     private final ImageDecoder decoder;
     private final ImageOperation operation;
     private final ImageEncoder encoder;
 
-    public PipelineImageProcessor(Limits limits, AdmissionController admission, ImageDecoder decoder,
+    /**
+     * @param workers runs the admitted work (decode, transform, encode); admission lets at most
+     *                {@code limits.maxConcurrent} run at once, so it needs no more threads than that
+     */
+    public PipelineImageProcessor(Limits limits, AdmissionController admission, Executor workers, ImageDecoder decoder,
             ImageOperation operation, ImageEncoder encoder) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.admission = Objects.requireNonNull(admission, "admission");
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(encoder, "encoder");
@@ -36,20 +48,27 @@ public final class PipelineImageProcessor implements ImageProcessor {
         this.encoder = absorbing.orElse(encoder);
     }
 
+    /** A pipeline with its own admission, working on the common pool (tools and tests). */
+    public PipelineImageProcessor(Limits limits, ImageDecoder decoder, ImageOperation operation, ImageEncoder encoder) {
+        this(limits, new AdmissionController(limits), ForkJoinPool.commonPool(), decoder, operation, encoder);
+    }
+
     /** The default pipeline on the fast codecs: decode, channel swap, PNG. Loads OpenCV if needed. */
     public static PipelineImageProcessor channelSwapToPng(Limits limits) {
         return channelSwapToPng(limits, Codecs.FAST);
     }
 
-    /** Decode, channel swap, PNG, on the given codecs. Loads OpenCV if needed. */
+    /** Decode, channel swap, PNG, on the given codecs, with its own admission (tools and tests). */
     public static PipelineImageProcessor channelSwapToPng(Limits limits, Codecs codecs) {
-        OpenCvLibrary.load();
-        return new PipelineImageProcessor(limits, new AdmissionController(limits), codecs.decoder(),
-                new SwapChannels(), codecs.pngEncoder());
+        return channelSwapToPng(limits, codecs, new AdmissionController(limits), ForkJoinPool.commonPool());
     }
 
-    public Limits limits() {
-        return limits;
+    /** Decode, channel swap, PNG, on the given codecs, budget and workers. Loads OpenCV if needed. */
+    public static PipelineImageProcessor channelSwapToPng(Limits limits, Codecs codecs, AdmissionController admission,
+            Executor workers) {
+        OpenCvLibrary.load();
+        return new PipelineImageProcessor(limits, admission, workers, codecs.decoder(), new SwapChannels(),
+                codecs.pngEncoder());
     }
 
     public AdmissionController admission() {
@@ -58,6 +77,81 @@ public final class PipelineImageProcessor implements ImageProcessor {
 
     @Override
     public ProcessedImage process(EncodedImage input, RequestContext context) {
+        try {
+            return processAsync(input, context).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
+        Checked checked;
+        try {
+            checked = check(input);
+            context.checkStillWanted();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ImageFormat format = checked.format();
+        CompletableFuture<AdmissionController.Permit> turn = admission.admit(
+                Limits.workBytes(checked.pixels(), input.size()), input.size(), context);
+        CompletableFuture<ProcessedImage> result = new CompletableFuture<>();
+        result.whenComplete((image, failure) -> {
+            if (result.isCancelled()) {
+                turn.cancel(false); // leaves the queue; a permit granted meanwhile is given back
+            }
+        });
+        turn.whenComplete((permit, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
+                return;
+            }
+            try {
+                workers.execute(() -> work(permit, input, format, context, result));
+            } catch (RejectedExecutionException e) {
+                permit.close();
+                result.completeExceptionally(new ImageProcessingException(ImageProcessingException.Kind.SHUTTING_DOWN,
+                        "the service is shutting down; try another instance or again later"));
+            }
+        });
+        return result;
+    }
+
+    private void work(AdmissionController.Permit permit, EncodedImage input, ImageFormat format, RequestContext context,
+            CompletableFuture<ProcessedImage> result) {
+        try {
+            if (result.isDone()) {
+                permit.close(); // cancelled while it waited for a worker
+                return;
+            }
+            context.checkStillWanted();
+            ProcessedImage image = decodeTransformEncode(input.bytes(), format);
+            AdmissionController.Lease output = permit.keepOnly(image.output().length);
+            if (!result.complete(image.withRelease(output::close))) {
+                output.close();
+            }
+        } catch (OutOfMemoryError e) {
+            // The budget should make this impossible; if the heap is smaller than the budget assumes,
+            // this image is refused and the process stays healthy (the failed allocation is not kept).
+            permit.close();
+            result.completeExceptionally(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                    "not enough memory for this image right now; try again later", e));
+        } catch (RuntimeException e) {
+            permit.close();
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** What the checks found: the format and the pixels the image will have once decoded. */
+    private record Checked(ImageFormat format, long pixels) {
+    }
+
+    /** The checks that need no decoding. */
+    private Checked check(EncodedImage input) {
         int size = input == null ? 0 : input.size();
         if (size == 0) {
             throw ImageProcessingException.invalid("the image is empty (0 bytes)");
@@ -80,17 +174,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 .map(header -> checkPixels(header.width(), header.height()))
                 .orElse(limits.maxPixels()); // unknown until decoded: admit as the largest allowed
         Completeness.check(head, input.tail(Completeness.TAIL_BYTES), size, format);
-        context.checkStillWanted();
-
-        try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
-            context.checkStillWanted();
-            return decodeTransformEncode(input.bytes(), format);
-        } catch (OutOfMemoryError e) {
-            // One image's buffers did not fit the heap: refuse this one, the process stays healthy
-            // (the failed allocation is not kept) and the next request may well fit.
-            throw new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                    "not enough memory for this image right now; try again later", e);
-        }
+        return new Checked(format, expectedPixels);
     }
 
     /**

@@ -229,6 +229,6 @@ class StreamingGrpcTest {
         var gauges = APP.getEnvironment().metrics().getGauges();
         assertThat(((Gauge<?>) gauges.get(MetricNames.ADMISSION_IN_FLIGHT)).getValue()).isEqualTo(0);
         assertThat(((Gauge<?>) gauges.get(MetricNames.ADMISSION_QUEUED)).getValue()).isEqualTo(0);
-        assertThat(((Gauge<?>) gauges.get(MetricNames.ADMISSION_PIXELS_IN_FLIGHT)).getValue()).isEqualTo(0L);
+        assertThat(((Gauge<?>) gauges.get(MetricNames.MEMORY_IN_USE)).getValue()).isEqualTo(0L);
     }
 }
