@@ -99,7 +99,7 @@ public final class GrpcServer implements Managed {
         while (imageCalls.count() > 0 && !server.isTerminated() && System.nanoTime() - deadline < 0) {
             server.awaitTermination(Math.min(50_000_000L, Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
         }
-        if (imageCalls.count() > 0) {
+        if (imageCalls.count() > 0 && !server.isTerminated()) {
             LOG.warn("{} image call(s) still running after the grace period; cancelling them", imageCalls.count());
         }
         if (!server.isTerminated()) {

@@ -126,6 +126,9 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
             }
             image = uploaded == upload.length ? upload : Arrays.copyOf(upload, uploaded);
             upload = null;
+            if (uploadMemory != null) {
+                uploadMemory.resize(image.length); // the spare capacity is garbage now
+            }
             processing = true;
             started = processor.processAsync(dev.imageservice.processing.EncodedImage.of(image), context);
             work = started;

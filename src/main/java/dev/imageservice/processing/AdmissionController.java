@@ -36,6 +36,8 @@ public final class AdmissionController {
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int inFlight;
     private long bytesInUse;
+    /** The part of bytesInUse that is work or output (not inputs). */
+    private long workAndOutputBytes;
     private long bytesWaiting;
     private boolean shutDown;
 
@@ -48,11 +50,13 @@ public final class AdmissionController {
 
     /** Bytes counted against the budget; give them back with {@link #close()} (idempotent). */
     public class Lease implements AutoCloseable {
+        private final boolean work;
         private long bytes;
         private boolean released;
 
-        Lease(long bytes) {
+        Lease(long bytes, boolean work) {
             this.bytes = bytes;
+            this.work = work;
         }
 
         /** The bytes this lease counts now. */
@@ -76,7 +80,7 @@ public final class AdmissionController {
                         throw overloaded(delta);
                     }
                     bytes = newBytes;
-                    bytesInUse += delta;
+                    count(delta);
                 }
                 grants = grantable();
             }
@@ -96,13 +100,21 @@ public final class AdmissionController {
         }
 
         /** Called with the controller's lock held. */
+        void count(long delta) {
+            bytesInUse += delta;
+            if (work) {
+                workAndOutputBytes += delta;
+            }
+        }
+
+        /** Called with the controller's lock held. */
         boolean release() {
             synchronized (this) {
                 if (released) {
                     return false;
                 }
                 released = true;
-                bytesInUse -= bytes;
+                count(-bytes);
                 bytes = 0;
                 return true;
             }
@@ -114,7 +126,7 @@ public final class AdmissionController {
         private boolean slotFreed;
 
         private Permit(long bytes) {
-            super(bytes);
+            super(bytes, true);
         }
 
         /**
@@ -127,8 +139,8 @@ public final class AdmissionController {
             synchronized (AdmissionController.this) {
                 freeSlot();
                 release();
-                kept = new Lease(bytes);
-                bytesInUse += bytes; // already in memory: counted even if it overshoots
+                kept = new Lease(bytes, true);
+                kept.count(bytes); // already in memory: counted even if it overshoots
                 grants = grantable();
             }
             Grant.complete(grants);
@@ -183,8 +195,9 @@ public final class AdmissionController {
             if (bytesInUse + bytes > budgetBytes) {
                 throw overloaded(bytes);
             }
-            bytesInUse += bytes;
-            return new Lease(bytes);
+            Lease input = new Lease(bytes, false);
+            input.count(bytes);
+            return input;
         }
     }
 
@@ -192,7 +205,7 @@ public final class AdmissionController {
      * A turn in work for {@code workBytes} (decoded pixels, buffers, output), completed when it fits.
      * Cancel the future to leave the queue.
      *
-     * @param heldBytes what the request already holds while it waits (its input), for the gauges only
+     * @param heldBytes what the request already holds (its input, counted with {@link #tryHold})
      */
     public CompletableFuture<Permit> admit(long workBytes, long heldBytes, RequestContext context) {
         Waiter waiter = new Waiter(workBytes, heldBytes);
@@ -268,14 +281,21 @@ public final class AdmissionController {
         return grants == null ? List.of() : grants;
     }
 
+    /**
+     * Room for this work next to everything counted, or nothing else in work or being written (only
+     * inputs are held): then an image larger than what is left goes alone, so the queue always moves
+     * and the budget is exceeded by at most that one image's work.
+     */
     private boolean fits(long workBytes) {
-        return inFlight < maxConcurrent && (inFlight == 0 || bytesInUse + workBytes <= budgetBytes);
+        return inFlight < maxConcurrent
+                && (bytesInUse + workBytes <= budgetBytes || (inFlight == 0 && workAndOutputBytes == 0));
     }
 
     private Permit grant(long workBytes) {
         inFlight++;
-        bytesInUse += workBytes;
-        return new Permit(workBytes);
+        Permit permit = new Permit(workBytes);
+        permit.count(workBytes);
+        return permit;
     }
 
     private ImageProcessingException overloaded(long bytes) {

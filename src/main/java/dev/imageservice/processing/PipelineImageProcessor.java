@@ -75,10 +75,16 @@ public final class PipelineImageProcessor implements ImageProcessor {
         return admission;
     }
 
+    /**
+     * Waits (blocking this thread) for the result. For callers that write the output nowhere the
+     * budget would follow (tools, the health check): its output counts against nothing once returned.
+     */
     @Override
     public ProcessedImage process(EncodedImage input, RequestContext context) {
         try {
-            return processAsync(input, context).join();
+            ProcessedImage result = processAsync(input, context).join();
+            result.release();
+            return result;
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
