@@ -130,8 +130,8 @@ class SlowReaderProcessTest {
     void aReaderThatStallsPastTheTimeoutIsResetAndOthersGoOn() throws Exception {
         start("-Ddw.grpc.streamIdleTimeout=2s");
         byte[] jpeg = LargeImages.photo(2000, 2000, ".jpg", org.opencv.imgcodecs.Imgcodecs.IMWRITE_JPEG_QUALITY, 95);
-        // Reads nothing for 8 s; the server resets the call after 2 s and frees its answer.
-        CompletableFuture<ImageResponse> stalled = slowCall(jpeg, 8000);
+        // Reads nothing for 30 s; the server resets the call 2 s after its answer is ready and frees it.
+        CompletableFuture<ImageResponse> stalled = slowCall(jpeg, 30_000);
         ServiceProcess.awaitTrue(() -> service.output().stream().anyMatch(line -> line.contains("did not read its answer")),
                 "the reset", 60);
         ServiceProcess.awaitTrue(() -> service.gauge(MetricNames.MEMORY_IN_USE) == 0, "the memory given back", 10);
