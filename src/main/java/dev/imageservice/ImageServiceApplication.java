@@ -126,9 +126,10 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // Jetty stops accepting HTTP by itself when it stops; gRPC must be told at the same moment.
         environment.lifecycle().addEventListener(
                 config.getOps().buildShutdownSequence(grpcHealthReporter,
-                        // Requests still waiting for admission are refused at once (UNAVAILABLE / 503),
-                        // so their clients retry elsewhere; those in work finish and are written.
-                        List.of(grpcServer::stopAccepting, admission::shutdown)));
+                        // Requests still waiting that could not be done within the grace period are
+                        // refused at once (UNAVAILABLE / 503), so their clients retry elsewhere.
+                        List.of(grpcServer::stopAccepting, () -> admission.shutdown(Math.min(
+                                config.getGrpc().getShutdownGracePeriod().toNanoseconds(), httpGraceNanos(config))))));
 
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
@@ -153,6 +154,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
      */
     protected ImageProcessor createProcessor(Limits limits, AdmissionController admission, Executor workers) {
         return processing.build(limits, admission, workers);
+    }
+
+    private static long httpGraceNanos(ImageServiceConfiguration config) {
+        return config.getServerFactory() instanceof io.dropwizard.core.server.AbstractServerFactory server
+                ? server.getShutdownGracePeriod().toNanoseconds() : Long.MAX_VALUE;
     }
 
     @SuppressWarnings("deprecation")

@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
  * against the memory budget from the moment it is here (refused at once as RESOURCE_EXHAUSTED when
  * the budget has no room), waits for admission as a queue entry (no thread is held), and its answer
  * stays counted until gRPC has written it all (the call's close handler) or the call is cancelled.
- * A client that has not read the whole answer {@code stallTimeout} after it was handed to gRPC has
- * its call reset (it sees CANCELLED), which frees the answer's buffers; other calls on the same
- * connection go on.
+ * A client that has not read the whole answer {@code stallTimeout} plus one second per MiB of it
+ * (1 MiB/s) after it was handed to gRPC has its call reset (it sees CANCELLED), which frees the
+ * answer's buffers; other calls on the same connection go on.
  */
 final class UnaryImageCall {
     private static final Logger LOG = LoggerFactory.getLogger(UnaryImageCall.class);
+    /** The slowest average reading of an answer that is waited for (1 MiB/s). */
+    static final long MIN_READ_BYTES_PER_SECOND = 1 << 20;
 
     private final ServerCallStreamObserver<ImageResponse> call;
     private final Context context = Context.current();
@@ -94,7 +96,9 @@ final class UnaryImageCall {
         }
         synchronized (this) {
             if (!ended) {
-                stallCheck = timer.schedule(this::stalled, stallTimeoutNanos, TimeUnit.NANOSECONDS);
+                // The idle timeout, plus the time the answer takes at the slowest read rate we wait for.
+                long readNanos = processed.output().length * (TimeUnit.SECONDS.toNanos(1) / MIN_READ_BYTES_PER_SECOND);
+                stallCheck = timer.schedule(this::stalled, stallTimeoutNanos + readNanos, TimeUnit.NANOSECONDS);
             }
         }
         if (LOG.isInfoEnabled()) {
@@ -105,10 +109,9 @@ final class UnaryImageCall {
     }
 
     private void stalled() {
-        LOG.info("ProcessImage reset: the client did not read its answer within {} ms",
+        LOG.info("ProcessImage reset: the client did not read its answer in time (idle timeout {} ms + 1 s per MiB)",
                 TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos));
-        CallCanceller.cancel(context, "the client did not read its answer within "
-                + TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos) + " ms");
+        CallCanceller.cancel(context, "the client did not read its answer in time");
     }
 
     /** The call is over (written to the last byte, or cancelled): everything it held goes back. */

@@ -40,6 +40,10 @@ public final class AdmissionController {
     private long workAndOutputBytes;
     private long bytesWaiting;
     private boolean shutDown;
+    /** Recent time an image takes in work (moving average), to tell which waiters can finish at shutdown. */
+    private long workNanosAverage;
+    /** Once shutdown began: when the grace period ends (System.nanoTime()). */
+    private long graceEndsNanos;
 
     public AdmissionController(Limits limits) {
         this.maxConcurrent = limits.maxConcurrent();
@@ -123,6 +127,7 @@ public final class AdmissionController {
 
     /** One image's turn in work: a work slot and its bytes. Close it if the work fails. */
     public final class Permit extends Lease {
+        private final long grantedAt = System.nanoTime();
         private boolean slotFreed;
 
         private Permit(long bytes) {
@@ -137,6 +142,8 @@ public final class AdmissionController {
             List<Grant> grants;
             Lease kept;
             synchronized (AdmissionController.this) {
+                long took = System.nanoTime() - grantedAt;
+                workNanosAverage = workNanosAverage == 0 ? took : (workNanosAverage * 4 + took) / 5;
                 freeSlot();
                 release();
                 kept = new Lease(bytes, true);
@@ -176,7 +183,9 @@ public final class AdmissionController {
     private record Grant(CompletableFuture<Permit> future, Permit permit) {
         static void complete(List<Grant> grants) {
             for (Grant grant : grants) {
-                if (!grant.future.complete(grant.permit)) {
+                if (grant.permit == null) {
+                    grant.future.completeExceptionally(shuttingDown());
+                } else if (!grant.future.complete(grant.permit)) {
                     grant.permit.close(); // cancelled or timed out meanwhile: give it back
                 }
             }
@@ -242,12 +251,25 @@ public final class AdmissionController {
         return waiter.future;
     }
 
-    /** Refuses every waiter and every later request as shutting down; work in flight goes on. */
-    public void shutdown() {
-        List<Waiter> refused;
+    /**
+     * Refuses every later request as shutting down, and at once the waiters that, at the recent pace
+     * of the work, would not be done within {@code graceNanos}: their clients can go elsewhere now
+     * instead of being cut when the grace period ends. Work in flight and the other waiters go on.
+     */
+    public void shutdown(long graceNanos) {
+        List<Waiter> refused = new ArrayList<>();
         synchronized (this) {
             shutDown = true;
-            refused = new ArrayList<>(queue);
+            graceEndsNanos = System.nanoTime() + graceNanos;
+            int position = 0;
+            for (Waiter waiter : queue) {
+                // Rounds of work before this one is done: what is in work now, those ahead, itself.
+                long rounds = (inFlight > 0 ? 1 : 0) + position / maxConcurrent + 1;
+                if (workNanosAverage * rounds > graceNanos) {
+                    refused.add(waiter);
+                }
+                position++;
+            }
         }
         refused.forEach(waiter -> waiter.future.completeExceptionally(shuttingDown()));
     }
@@ -275,6 +297,11 @@ public final class AdmissionController {
             }
             if (grants == null) {
                 grants = new ArrayList<>(2);
+            }
+            if (shutDown && System.nanoTime() + workNanosAverage * 3 / 2 - graceEndsNanos > 0) {
+                // It would not be done before the grace period ends: refuse it now, never start it.
+                grants.add(new Grant(head.future, null));
+                continue;
             }
             grants.add(new Grant(head.future, grant(head.bytes)));
         }

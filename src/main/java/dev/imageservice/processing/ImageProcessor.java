@@ -24,8 +24,8 @@ public interface ImageProcessor {
     default CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
         try {
             return CompletableFuture.completedFuture(process(input, context));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return CompletableFuture.failedFuture(e); // each transport maps it, in its one place
         }
     }
 

@@ -192,19 +192,30 @@ class AdmissionControllerTest {
     }
 
     @Test
-    void shutdownRefusesTheWaitersAtOnceAndLetsTheWorkInFlightFinish() {
+    void shutdownRefusesAtOnceTheWaitersThatCouldNotFinishInTheGracePeriodAndLetsTheOthersGoOn() throws Exception {
         AdmissionController admission = controller(1, 1000, 10, 30_000);
+        // One image of ~100 ms gives the pace.
+        long start = System.nanoTime();
+        AdmissionController.Permit first = now(admission.admit(1, 0, RequestContext.NONE));
+        Thread.sleep(100);
+        first.keepOnly(0).close();
+        long pace = System.nanoTime() - start;
         AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));
-        CompletableFuture<AdmissionController.Permit> waiter = admission.admit(1, 0, RequestContext.NONE);
+        CompletableFuture<AdmissionController.Permit> second = admission.admit(1, 0, RequestContext.NONE);
+        CompletableFuture<AdmissionController.Permit> third = admission.admit(1, 0, RequestContext.NONE);
+        CompletableFuture<AdmissionController.Permit> last = admission.admit(1, 0, RequestContext.NONE);
 
-        admission.shutdown();
+        // 3.5 images of grace: the one in work and two more fit, the fourth does not.
+        admission.shutdown(pace * 7 / 2);
 
-        assertThat(kindOf(waiter)).isEqualTo(Kind.SHUTTING_DOWN);
+        assertThat(kindOf(last)).isEqualTo(Kind.SHUTTING_DOWN);
+        assertThat(second).isNotDone();
         assertThat(kindOf(admission.admit(1, 0, RequestContext.NONE))).isEqualTo(Kind.SHUTTING_DOWN);
         assertThatThrownBy(() -> admission.tryHold(1))
                 .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SHUTTING_DOWN));
-        assertThat(admission.inFlight()).isEqualTo(1);
         busy.close();
+        second.join().close();
+        third.join().close();
         assertAllGivenBack(admission);
     }
 }
