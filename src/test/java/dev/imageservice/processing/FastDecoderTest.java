@@ -2,6 +2,8 @@ package dev.imageservice.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.processing.format.JpegTraits;
 import dev.imageservice.testing.EdgeCases;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
@@ -72,7 +74,7 @@ class FastDecoderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("plainJpegs")
     void plainJpegsDecodeOnTheFastPathToOpenCvsPixels(Variant variant) {
-        assertThat(FastDecoder.JpegMarkers.plain(variant.jpeg())).isTrue();
+        assertThat(plain(variant.jpeg())).isTrue();
         assertThat(decode(FAST_ONLY, variant.jpeg())).isEqualTo(decode(OPENCV, variant.jpeg()));
     }
 
@@ -80,7 +82,7 @@ class FastDecoderTest {
     void cmykJpegIsLeftToOpenCv() {
         byte[] cmyk = EdgeCases.cmykJpeg();
 
-        assertThat(FastDecoder.JpegMarkers.plain(cmyk)).isFalse();
+        assertThat(plain(cmyk)).isFalse();
         assertThat(decode(FAST, cmyk)).isEqualTo(decode(OPENCV, cmyk));
     }
 
@@ -90,7 +92,7 @@ class FastDecoderTest {
         byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
                 iccSegment(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData()));
 
-        assertThat(FastDecoder.JpegMarkers.plain(jpeg)).isFalse();
+        assertThat(plain(jpeg)).isFalse();
         assertThat(decode(FAST, jpeg)).isEqualTo(decode(OPENCV, jpeg));
     }
 
@@ -100,7 +102,7 @@ class FastDecoderTest {
         byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
         byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
 
-        assertThat(FastDecoder.JpegMarkers.plain(jpeg)).isFalse();
+        assertThat(plain(jpeg)).isFalse();
         assertThat(decode(FAST, jpeg)).isEqualTo(decode(OPENCV, jpeg));
     }
 
@@ -133,12 +135,17 @@ class FastDecoderTest {
     }
 
     private static Pixels decode(ImageDecoder decoder, byte[] data) {
-        Mat mat = decoder.decode(data, ImageFormat.sniff(data));
+        Mat mat = decoder.decode(data, FormatProbe.probe(data));
         try {
             return TestImages.fromMat(mat);
         } finally {
             mat.release();
         }
+    }
+
+    /** What the fast path decides from the probe's traits. */
+    private static boolean plain(byte[] jpeg) {
+        return FastDecoder.plain((JpegTraits) FormatProbe.probe(jpeg).traits());
     }
 
     /** Inserts a marker segment right after SOI. */

@@ -1,6 +1,7 @@
 package dev.imageservice.cli.bench;
 
-import dev.imageservice.processing.ImageFormat;
+import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.processing.format.ImageFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public record BenchImage(String name, byte[] data, String mediaType, int width, 
     /** An image held in memory under a display name. */
     public static BenchImage of(String name, byte[] data) {
         int[] size = headerSize(data);
-        return new BenchImage(name, data, mediaType(ImageFormat.sniff(data)), size[0], size[1]);
+        return new BenchImage(name, data, mediaType(FormatProbe.sniff(data)), size[0], size[1]);
     }
 
     /** Whether the expected output size is known. */
