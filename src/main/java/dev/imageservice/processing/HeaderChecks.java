@@ -3,7 +3,6 @@ package dev.imageservice.processing;
 import dev.imageservice.processing.format.FormatException;
 import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.processing.format.ImageHeader;
-import dev.imageservice.processing.format.ProbeInput;
 
 /**
  * The checks made from an image's header before it waits for admission: one probe (format,
@@ -17,7 +16,7 @@ final class HeaderChecks {
     /** @throws ImageProcessingException when the image is refused from its header */
     static ImageHeader check(EncodedImage input, Limits limits) {
         try {
-            ImageHeader header = FormatProbe.probe(probeInput(input));
+            ImageHeader header = FormatProbe.probe(input);
             checkPixels(header.width(), header.height(), limits);
             return header.requireComplete();
         } catch (FormatException e) {
@@ -36,29 +35,5 @@ final class HeaderChecks {
                             + "; the limit is " + Limits.megapixels(limits.maxPixels()));
         }
         return pixels;
-    }
-
-    private static ProbeInput probeInput(EncodedImage input) {
-        return new ProbeInput() {
-            @Override
-            public int size() {
-                return input.size();
-            }
-
-            @Override
-            public byte[] head(int n) {
-                return input.head(n);
-            }
-
-            @Override
-            public byte[] tail(int n) {
-                return input.tail(n);
-            }
-
-            @Override
-            public byte[] bytes() {
-                return input.bytes();
-            }
-        };
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.processing.format.JpegTraits;
 import dev.imageservice.testing.EdgeCases;
+import dev.imageservice.testing.JpegSegments;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import java.awt.color.ColorSpace;
@@ -89,7 +90,7 @@ class FastDecoderTest {
     /** The JDK reader would convert the colours by the profile; OpenCV ignores it, so must we. */
     @Test
     void jpegWithAnIccProfileIsLeftToOpenCv() {
-        byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
+        byte[] jpeg = JpegSegments.afterSoi(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
                 iccSegment(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData()));
 
         assertThat(plain(jpeg)).isFalse();
@@ -100,7 +101,7 @@ class FastDecoderTest {
     void jpegWithAnAdobeMarkerIsLeftToOpenCv() {
         // Adobe APP14, transform 0: the three components are R,G,B, not YCbCr.
         byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-        byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
+        byte[] jpeg = JpegSegments.afterSoi(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
 
         assertThat(plain(jpeg)).isFalse();
         assertThat(decode(FAST, jpeg)).isEqualTo(decode(OPENCV, jpeg));
@@ -146,19 +147,6 @@ class FastDecoderTest {
     /** What the fast path decides from the probe's traits. */
     private static boolean plain(byte[] jpeg) {
         return FastDecoder.plain((JpegTraits) FormatProbe.probe(jpeg).traits());
-    }
-
-    /** Inserts a marker segment right after SOI. */
-    private static byte[] withSegment(byte[] jpeg, int marker, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(marker);
-        out.write((body.length + 2) >> 8);
-        out.write((body.length + 2) & 0xFF);
-        out.writeBytes(body);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 
     private static byte[] iccSegment(byte[] profile) {

@@ -4,6 +4,7 @@ import static dev.imageservice.processing.format.ProbeAssertions.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageservice.testing.EdgeCases;
+import dev.imageservice.testing.JpegSegments;
 import dev.imageservice.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -72,7 +73,7 @@ class FormatProbeTest {
         byte[] exif = new byte[65_000];
         byte[] jpeg = TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg");
         for (int i = 0; i < 5; i++) {
-            jpeg = JpegReaderTest.withSegment(jpeg, 0xE1, exif);
+            jpeg = JpegSegments.afterSoi(jpeg, 0xE1, exif);
         }
         byte[] png = TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".png");
         Counting far = new Counting(jpeg);

@@ -4,9 +4,9 @@ import static dev.imageservice.processing.format.ProbeAssertions.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageservice.testing.EdgeCases;
+import dev.imageservice.testing.JpegSegments;
 import dev.imageservice.testing.LyingHeaders;
 import dev.imageservice.testing.TestImages;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,10 +70,10 @@ class JpegReaderTest {
     @Test
     void readsAdobeAndIccMarkers() {
         JpegTraits cmyk = traits(FormatProbe.probe(EdgeCases.cmykJpeg()));
-        byte[] icc = withSegment(PHOTO, 0xE2, ascii("ICC_PROFILE\0\1\1" + "profile bytes"));
+        byte[] icc = JpegSegments.afterSoi(PHOTO, 0xE2, ascii("ICC_PROFILE\0\1\1" + "profile bytes"));
         // APP14 "Adobe", version 100, two flag words, transform 2 (YCCK).
-        byte[] adobe = withSegment(PHOTO, 0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 2});
-        byte[] shortAdobe = withSegment(PHOTO, 0xEE, ascii("Adobe")); // too short: libjpeg ignores it
+        byte[] adobe = JpegSegments.afterSoi(PHOTO, 0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 2});
+        byte[] shortAdobe = JpegSegments.afterSoi(PHOTO, 0xEE, ascii("Adobe")); // too short: libjpeg ignores it
 
         assertThat(cmyk.components()).extracting(JpegTraits.Component::id).containsExactly(1, 2, 3, 4);
         assertThat(cmyk.adobeTransform()).isEqualTo(-1); // the JDK writer adds no marker for a bare raster
@@ -99,7 +99,7 @@ class JpegReaderTest {
         System.arraycopy(ascii("Exif\0\0"), 0, exif, 0, 6);
         byte[] jpeg = PHOTO;
         for (int i = 0; i < 5; i++) { // 325 KB of APP1 segments: past the probe's head
-            jpeg = withSegment(jpeg, 0xE1, exif);
+            jpeg = JpegSegments.afterSoi(jpeg, 0xE1, exif);
         }
 
         ImageHeader header = FormatProbe.probe(jpeg);
@@ -119,7 +119,7 @@ class JpegReaderTest {
     void twoFrameHeadersAreCorrupt() {
         int sof = indexOf(PHOTO, 0xC0);
         int length = (PHOTO[sof + 2] & 0xFF) << 8 | (PHOTO[sof + 3] & 0xFF);
-        byte[] twice = withSegment(PHOTO, 0xC0, Arrays.copyOfRange(PHOTO, sof + 4, sof + 2 + length));
+        byte[] twice = JpegSegments.afterSoi(PHOTO, 0xC0, Arrays.copyOfRange(PHOTO, sof + 4, sof + 2 + length));
 
         refused(twice, FormatException.Reason.CORRUPT, "two frame headers");
     }
@@ -174,18 +174,5 @@ class JpegReaderTest {
 
     private static byte[] ascii(String text) {
         return text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** Inserts a marker segment right after SOI. */
-    static byte[] withSegment(byte[] jpeg, int marker, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(marker);
-        out.write((body.length + 2) >> 8);
-        out.write((body.length + 2) & 0xFF);
-        out.writeBytes(body);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 }
