@@ -4,8 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.processing.ImageFormat;
-import dev.imageservice.processing.ImageHeader;
+import dev.imageservice.processing.format.FormatProbe;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
@@ -105,9 +104,7 @@ public class ClientCommand extends Command {
             return true;
         }
         try {
-            return ImageHeader.read(image, ImageFormat.sniff(image))
-                    .map(header -> header.pixels() * 8 > maxMessageBytes)
-                    .orElse(false);
+            return FormatProbe.probe(image).pixels() * 8 > maxMessageBytes;
         } catch (RuntimeException e) {
             return false; // not an image we can read the header of: let the server say what it is
         }
