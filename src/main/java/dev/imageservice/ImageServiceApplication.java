@@ -12,6 +12,7 @@ import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
 import dev.imageservice.ops.GrpcServerHealthCheck;
 import dev.imageservice.ops.HttpMetricsFilter;
+import dev.imageservice.ops.LoadSignalGauges;
 import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
@@ -92,6 +93,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
         if (processor instanceof PipelineImageProcessor pipeline) {
             AdmissionGauges.register(environment.metrics(), pipeline.admission());
+            LoadSignalGauges.register(environment.metrics(), pipeline.admission(), limits);
         }
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
