@@ -17,7 +17,10 @@ import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestLimits;
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -100,6 +103,28 @@ class ClientSideBalancingTest {
     }
 
     @Test
+    void aServerWhoseHealthSaysNotServingGetsNoCalls() throws Exception {
+        AtomicInteger draining = new AtomicInteger();
+        AtomicInteger serving = new AtomicInteger();
+        HealthStatusManager drainingHealth = new HealthStatusManager();
+        drainingHealth.setStatus(ImageServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+        HealthStatusManager servingHealth = new HealthStatusManager();
+        servingHealth.setStatus(ImageServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        int a = start(counting(draining), drainingHealth);
+        int b = start(counting(serving), servingHealth);
+        channel = GrpcChannels.forTarget("127.0.0.1:" + a + ",127.0.0.1:" + b).build();
+        ImageRequest request = request(TestImages.encode(TestImages.photoLike(16, 16, 3, 8, 2), ".png"));
+
+        for (int i = 0; i < 10; i++) {
+            ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).processImage(request);
+        }
+
+        // The shipped config's healthCheckConfig: the client watches each server's gRPC health.
+        assertThat(draining.get()).as("calls to the server that says NOT_SERVING").isZero();
+        assertThat(serving.get()).isEqualTo(10);
+    }
+
+    @Test
     void withoutRetriesTheRefusalReachesTheCaller() throws Exception {
         AtomicInteger refused = new AtomicInteger();
         int refusing = start(refusingUnavailable(refused));
@@ -126,25 +151,35 @@ class ClientSideBalancingTest {
         int b = start(counting(second));
         BenchImage image = BenchImage.of("photo.jpg", TestImages.encode(TestImages.photoLike(96, 64, 3, 8, 7), ".jpg"));
         BenchOptions options = BenchOptions.of(BenchTarget.parse("grpc://127.0.0.1:" + a + ",127.0.0.1:" + b),
-                List.of(image), 4, Duration.ofMillis(1500));
+                List.of(image), 4, Duration.ofSeconds(3));
 
         BenchReport report = Bench.run(options);
 
         assertThat(report.failed()).isZero();
-        assertThat(report.requests()).isGreaterThanOrEqualTo(8);
+        assertThat(report.requests()).isGreaterThanOrEqualTo(6);
         long total = first.get() + second.get();
         assertThat(total).isGreaterThanOrEqualTo(report.requests());
         assertThat(first.get()).as("calls to the first server of " + total).isGreaterThanOrEqualTo((int) (total * 0.3));
         assertThat(second.get()).as("calls to the second server of " + total).isGreaterThanOrEqualTo((int) (total * 0.3));
     }
 
-    /** A real server of the service's own making, on a free port, with the real processor. */
     private int start(ServerInterceptor interceptor) throws Exception {
+        HealthStatusManager health = new HealthStatusManager();
+        health.setStatus(ImageServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        return start(interceptor, health);
+    }
+
+    /** A real server of the service's own making, on a free port, with the real processor. */
+    private int start(ServerInterceptor interceptor, HealthStatusManager health) throws Exception {
         GrpcServerFactory factory = new GrpcServerFactory();
         factory.setPort(0);
         factory.setBindHost("127.0.0.1");
-        GrpcServer server = factory.build(List.of(new ImageGrpcService(new ProcessingFactory().build(TestLimits.DEFAULTS),
-                        64 << 20, TimeUnit.SECONDS.toNanos(30))), List.of(interceptor), TestLimits.DEFAULTS);
+        List<BindableService> services = new ArrayList<>(List.of(new ImageGrpcService(
+                new ProcessingFactory().build(TestLimits.DEFAULTS), 64 << 20, TimeUnit.SECONDS.toNanos(30))));
+        if (health != null) {
+            services.add(health.getHealthService());
+        }
+        GrpcServer server = factory.build(services, List.of(interceptor), TestLimits.DEFAULTS);
         server.start();
         servers.add(server);
         return server.getPort();
