@@ -12,10 +12,13 @@ import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
 import dev.imageservice.ops.GrpcServerHealthCheck;
 import dev.imageservice.ops.HttpMetricsFilter;
+import dev.imageservice.ops.LoadSignalGauges;
 import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
+import dev.imageservice.ops.ReadinessServlet;
 import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.ops.ShutdownHealthCheck;
 import dev.imageservice.http.ActiveLimits;
 import dev.imageservice.http.ImageProcessingExceptionMapper;
 import dev.imageservice.http.LimitsResource;
@@ -101,6 +104,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
         ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
+        LoadSignalGauges.register(environment.metrics(), admission, limits);
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
@@ -123,6 +127,10 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 environment.healthChecks(),
                 List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ImageServiceGrpc.SERVICE_NAME));
         environment.lifecycle().manage(grpcHealthReporter);
+        // The admin /healthcheck turns 500 when shutdown begins, as gRPC health turns NOT_SERVING.
+        environment.healthChecks().register("shutdown", new ShutdownHealthCheck(grpcHealthReporter));
+        // Admin GET /ready: the gRPC health status over HTTP for proxies (scripts/local-cluster.sh).
+        environment.admin().addServlet("ready", new ReadinessServlet(grpcHealthReporter)).addMapping("/ready");
         // Jetty stops accepting HTTP by itself when it stops; gRPC must be told at the same moment.
         environment.lifecycle().addEventListener(
                 config.getOps().buildShutdownSequence(grpcHealthReporter,

@@ -44,6 +44,14 @@ public final class MetricNames {
     public static final String MEMORY_IN_USE = "image.memory.in-use-bytes";
     /** Gauge: bytes held by requests waiting for admission (part of in-use). */
     public static final String MEMORY_WAITING = "image.memory.waiting-bytes";
+    /**
+     * Gauge: the autoscaling signal, demand per processing slot: (images in work + requests waiting)
+     * / limits.maxConcurrent. Up to 1 the slots keep up; above 1 requests queue (2 = one waits for
+     * every one in work). See docs/SCALING.md.
+     */
+    public static final String ADMISSION_LOAD = "image.admission.load";
+    /** Gauge: bytes counted against the memory budget / limits.memoryBudget, 0 to 1 (can pass 1 briefly). */
+    public static final String ADMISSION_PIXELS_UTILISATION = "image.admission.pixels-utilisation";
 
     // --- gRPC (GrpcMetricsInterceptor): every call to every method -------------------------------
 
@@ -101,6 +109,8 @@ public final class MetricNames {
                 PrometheusFamily.exact(MEMORY_BUDGET, "image_memory_budget_bytes"),
                 PrometheusFamily.exact(MEMORY_IN_USE, "image_memory_in_use_bytes"),
                 PrometheusFamily.exact(MEMORY_WAITING, "image_memory_waiting_bytes"),
+                PrometheusFamily.exact(ADMISSION_LOAD, "image_admission_load"),
+                PrometheusFamily.exact(ADMISSION_PIXELS_UTILISATION, "image_admission_pixels_utilisation"),
                 PrometheusFamily.labelled(GRPC_CALLS_PREFIX, "grpc_server_call_seconds", "method"),
                 PrometheusFamily.labelled(GRPC_HANDLED_PREFIX, "grpc_server_handled", "method", "code"),
                 PrometheusFamily.labelled(HTTP_REQUESTS_PREFIX, "http_server_request_seconds", "endpoint"),

@@ -1,5 +1,6 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageHeader;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +20,6 @@ import org.opencv.core.Mat;
  * ends, whatever happens, so native memory never waits for the garbage collector.
  */
 public final class PipelineImageProcessor implements ImageProcessor {
-    /** Enough of the file for every header we read (JPEG metadata before the frame included, mostly). */
-    private static final int HEAD_BYTES = 256 * 1024;
-
     private final Limits limits;
     private final AdmissionController admission;
     private final Executor workers;
@@ -95,16 +93,15 @@ public final class PipelineImageProcessor implements ImageProcessor {
 
     @Override
     public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
-        Checked checked;
+        ImageHeader header;
         try {
-            checked = check(input);
+            header = check(input);
             context.checkStillWanted();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ImageFormat format = checked.format();
         CompletableFuture<AdmissionController.Permit> turn = admission.admit(
-                Limits.workBytes(checked.pixels(), input.size()), input.size(), context);
+                Limits.workBytes(header.pixels(), input.size()), input.size(), context);
         CompletableFuture<ProcessedImage> result = new CompletableFuture<>();
         result.whenComplete((image, failure) -> {
             if (result.isCancelled()) {
@@ -117,7 +114,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 return;
             }
             try {
-                workers.execute(() -> work(permit, input, format, context, result));
+                workers.execute(() -> work(permit, input, header, context, result));
             } catch (RejectedExecutionException e) {
                 permit.close();
                 result.completeExceptionally(new ImageProcessingException(ImageProcessingException.Kind.SHUTTING_DOWN,
@@ -127,7 +124,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
         return result;
     }
 
-    private void work(AdmissionController.Permit permit, EncodedImage input, ImageFormat format, RequestContext context,
+    private void work(AdmissionController.Permit permit, EncodedImage input, ImageHeader header, RequestContext context,
             CompletableFuture<ProcessedImage> result) {
         try {
             if (result.isDone()) {
@@ -135,7 +132,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 return;
             }
             context.checkStillWanted();
-            ProcessedImage image = decodeTransformEncode(input.bytes(), format);
+            ProcessedImage image = decodeTransformEncode(input.bytes(), header);
             AdmissionController.Lease output = permit.keepOnly(image.output().length);
             if (!result.complete(image.withRelease(output::close))) {
                 output.close();
@@ -152,12 +149,8 @@ public final class PipelineImageProcessor implements ImageProcessor {
         }
     }
 
-    /** What the checks found: the format and the pixels the image will have once decoded. */
-    private record Checked(ImageFormat format, long pixels) {
-    }
-
-    /** The checks that need no decoding. */
-    private Checked check(EncodedImage input) {
+    /** The checks that need no decoding: size, then format and dimensions from the header. */
+    private ImageHeader check(EncodedImage input) {
         int size = input == null ? 0 : input.size();
         if (size == 0) {
             throw ImageProcessingException.invalid("the image is empty (0 bytes)");
@@ -166,59 +159,16 @@ public final class PipelineImageProcessor implements ImageProcessor {
             throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_BYTES,
                     "the image is " + Limits.bytes(size) + "; the limit is " + Limits.bytes(limits.maxInputBytes()));
         }
-        byte[] head = input.head(HEAD_BYTES);
-        ImageFormat format = ImageFormat.sniff(head);
-        if (!format.readable()) {
-            throw ImageProcessingException.unsupported("unsupported image format: " + format.displayName());
-        }
-        if (format == ImageFormat.UNKNOWN) {
-            // Nothing to read its dimensions from, so it is never handed to a decoder: a file
-            // without a recognised header could otherwise ask OpenCV for gigabytes of pixels.
-            throw ImageProcessingException.invalid("could not decode the image: not a recognised image format");
-        }
-        long expectedPixels = readHeader(input, head, format)
-                .map(header -> checkPixels(header.width(), header.height()))
-                .orElse(limits.maxPixels()); // unknown until decoded: admit as the largest allowed
-        Completeness.check(head, input.tail(Completeness.TAIL_BYTES), size, format);
-        return new Checked(format, expectedPixels);
+        return HeaderChecks.check(input, limits);
     }
 
-    /**
-     * Dimensions from the head of the file; from the whole file when the head is not enough (a TIFF
-     * keeps its directory anywhere, a JPEG may carry more metadata before its frame header).
-     */
-    private static java.util.Optional<ImageHeader> readHeader(EncodedImage input, byte[] head, ImageFormat format) {
-        boolean whole = head.length == input.size();
-        if (!whole && format == ImageFormat.TIFF) {
-            return ImageHeader.read(input.bytes(), format);
-        }
-        try {
-            return ImageHeader.read(head, format);
-        } catch (ImageProcessingException e) {
-            if (whole) {
-                throw e;
-            }
-            return ImageHeader.read(input.bytes(), format);
-        }
-    }
-
-    private long checkPixels(int width, int height) {
-        long pixels = (long) width * height;
-        if (pixels > limits.maxPixels()) {
-            throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_PIXELS,
-                    "the image is " + width + "x" + height + " = " + Limits.megapixels(pixels)
-                            + "; the limit is " + Limits.megapixels(limits.maxPixels()));
-        }
-        return pixels;
-    }
-
-    private ProcessedImage decodeTransformEncode(byte[] input, ImageFormat format) {
+    private ProcessedImage decodeTransformEncode(byte[] input, ImageHeader header) {
         Mat decoded = null;
         Mat transformed = null;
         try {
             long start = System.nanoTime();
-            decoded = decoder.decode(input, format);
-            checkPixels(decoded.cols(), decoded.rows()); // for formats whose header we do not parse
+            decoded = decoder.decode(input, header);
+            HeaderChecks.checkPixels(decoded.cols(), decoded.rows(), limits); // in case the header lied
             ImageInfo info = new ImageInfo(decoded.cols(), decoded.rows(), decoded.channels(),
                     CvType.depth(decoded.type()) == CvType.CV_16U ? 16 : 8);
             long decodedAt = System.nanoTime();
@@ -226,7 +176,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             long transformedAt = System.nanoTime();
             byte[] output = encoder.encode(transformed);
             long encodedAt = System.nanoTime();
-            return new ProcessedImage(output, encoder.contentType(), format, info, input.length,
+            return new ProcessedImage(output, encoder.contentType(), header.format(), info, input.length,
                     decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt);
         } finally {
             if (transformed != null && transformed != decoded) {

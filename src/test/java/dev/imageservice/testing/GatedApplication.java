@@ -4,7 +4,7 @@ import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.Codecs;
 import dev.imageservice.processing.ImageDecoder;
-import dev.imageservice.processing.ImageFormat;
+import dev.imageservice.processing.format.ImageHeader;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.PipelineImageProcessor;
@@ -93,8 +93,8 @@ public class GatedApplication extends ImageServiceApplication {
         private final ImageDecoder shipped = Codecs.FAST.decoder();
 
         @Override
-        public Mat decode(byte[] data, ImageFormat format) {
-            Mat decoded = shipped.decode(data, format);
+        public Mat decode(byte[] data, ImageHeader header) {
+            Mat decoded = shipped.decode(data, header);
             if ((long) decoded.cols() * decoded.rows() >= GATED_MIN_PIXELS) {
                 try {
                     gate.pass();
