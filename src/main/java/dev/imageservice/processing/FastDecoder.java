@@ -17,7 +17,8 @@ import org.opencv.core.Mat;
 
 /**
  * Decodes the JPEGs it can decode exactly as OpenCV would through the JDK's JPEG reader, and
- * everything else through the fallback decoder (OpenCV).
+ * everything else through the fallback decoder (OpenCV). The service uses it only where
+ * {@code libturbojpeg.so.0} is missing ({@link TurboJpegDecoder} is faster still).
  *
  * <p>Why: openpnp's OpenCV bundles a libjpeg-turbo built without SIMD, while Debian's OpenJDK links
  * the JDK's JPEG reader against the system libjpeg-turbo, which has it: the same algorithms
@@ -37,11 +38,6 @@ public final class FastDecoder implements ImageDecoder {
     public FastDecoder(ImageDecoder fallback) {
         this.fallback = Objects.requireNonNull(fallback, "fallback");
         this.jpegReader = jdkJpegReader();
-    }
-
-    /** Whether JPEGs can take the fast path in this JVM (the JDK's own JPEG reader is present). */
-    public boolean fastJpeg() {
-        return jpegReader != null;
     }
 
     @Override
