@@ -28,8 +28,8 @@ public final class TurboJpegDecoder implements ImageDecoder {
 
     private final ImageDecoder fallback;
 
-    /** Use only when {@link TurboJpeg#available()}. */
-    TurboJpegDecoder(ImageDecoder fallback) {
+    /** @throws IllegalStateException where libturbojpeg.so.0 is missing ({@link Codecs#fullSpeed()} is false) */
+    public TurboJpegDecoder(ImageDecoder fallback) {
         this.fallback = Objects.requireNonNull(fallback, "fallback");
         if (!TurboJpeg.available()) {
             throw new IllegalStateException("TurboJPEG is not available: " + TurboJpeg.load().orElse(""));
