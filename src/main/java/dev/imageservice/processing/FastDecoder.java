@@ -61,14 +61,23 @@ public final class FastDecoder implements ImageDecoder {
             return null;
         }
         boolean[] warned = {false};
+        boolean[] endedEarly = {false};
         try (ByteArrayImageInputStream in = new ByteArrayImageInputStream(data)) {
             reader.setInput(in, true, true);
-            reader.addIIOReadWarningListener((source, warning) -> warned[0] = true);
+            reader.addIIOReadWarningListener((source, warning) -> {
+                warned[0] = true;
+                endedEarly[0] |= warning != null && warning.toLowerCase(java.util.Locale.ROOT).contains("premature end");
+            });
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {
             reader.dispose();
+        }
+        if (endedEarly[0]) {
+            // libjpeg filled the rest of the frame with grey; OpenCV would call that a success.
+            throw ImageProcessingException.invalid("the JPEG image is truncated (" + data.length
+                    + " bytes): its data ends before the frame is complete");
         }
         if (warned[0]) {
             return null;

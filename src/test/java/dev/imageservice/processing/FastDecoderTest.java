@@ -127,6 +127,17 @@ class FastDecoderTest {
         assertThat(compared).as("rounds that OpenCV decoded and we compared").isGreaterThan(5);
     }
 
+    /** Also without libturbojpeg: libjpeg's "premature end of data" is a refusal, not grey pixels. */
+    @Test
+    void jpegWhoseDataEndsEarlyIsRefusedAsTruncated() {
+        byte[] cut = EdgeCases.jpegCutShort();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode(FAST, cut))
+                .isInstanceOfSatisfying(ImageProcessingException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ImageProcessingException.Kind.INVALID_IMAGE))
+                .hasMessageContaining("truncated");
+    }
+
     @Test
     void otherFormatsGoToTheFallback() {
         Pixels input = TestImages.photoLike(40, 30, 4, 16, 7);
