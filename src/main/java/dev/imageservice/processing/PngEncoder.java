@@ -68,15 +68,17 @@ public final class PngEncoder implements ImageEncoder {
     }
 
     /**
-     * Heap bytes one encode holds at most for an image of this shape: the strip buffers, plus the
-     * output (sized for 3/4 of the filtered data at first; growing past that briefly holds the old
-     * and the new array, and a stored block never exceeds the filtered size by more than 0.01%).
+     * An upper bound of the heap bytes one encode allocates (so also of what it holds at once) for
+     * an image of this shape: the strip buffers, the output array sized for 3/4 of the filtered
+     * data, one growth by half if the image does not compress that well (a stored block exceeds
+     * its input by 5 bytes in 65535), and the final copy to the exact size.
      */
     public static long workingBytes(int width, int height, int channels, int bitDepth) {
         long rowBytes = (long) width * channels * bitDepth / 8;
         long filtered = (rowBytes + 1) * height;
         long strip = Math.max(STRIP_BYTES, rowBytes + 1);
-        return 4 * strip + rowBytes + filtered * 3 / 4 + filtered * 9 / 8 + 64 * 1024;
+        long largestOutput = filtered + filtered / 8192 + 4096;
+        return 4 * strip + rowBytes + filtered * 3 / 4 + filtered * 9 / 8 + largestOutput + 64 * 1024;
     }
 
     @Override
