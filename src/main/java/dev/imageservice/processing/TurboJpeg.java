@@ -80,7 +80,16 @@ final class TurboJpeg {
         return handle;
     }
 
-    static void release(Pointer handle) {
+    /**
+     * Gives a handle back. A handle whose last call failed is destroyed instead: TurboJPEG 2.1 can
+     * leave libjpeg mid-header after an error, and the next call on it would fail with
+     * "Improper call to JPEG library in state ...".
+     */
+    static void release(Pointer handle, boolean clean) {
+        if (!clean) {
+            tjDestroy(handle);
+            return;
+        }
         if (POOLED.incrementAndGet() <= MAX_POOLED) {
             HANDLES.offer(handle);
         } else {

@@ -79,6 +79,7 @@ public final class TurboJpegDecoder implements ImageDecoder {
     /** OpenCV's pixels for this JPEG, or null to leave it to the fallback. */
     private Mat decodeJpeg(byte[] data, int denominator) {
         Pointer handle = TurboJpeg.acquire();
+        boolean clean = false;
         try {
             int[] width = new int[1];
             int[] height = new int[1];
@@ -93,6 +94,7 @@ public final class TurboJpegDecoder implements ImageDecoder {
                 default -> 0; // RGB, CMYK, YCCK: OpenCV converts these its own way
             };
             if (channels == 0) {
+                clean = true;
                 return null;
             }
             int w = (width[0] + denominator - 1) / denominator;
@@ -104,6 +106,7 @@ public final class TurboJpegDecoder implements ImageDecoder {
                         channels == 3 ? TurboJpeg.PF_BGR : TurboJpeg.PF_GRAY, FLAGS);
                 if (result == 0) {
                     done = true;
+                    clean = true;
                     return mat;
                 }
                 refuseIfTruncated(handle, data.length);
@@ -114,7 +117,7 @@ public final class TurboJpegDecoder implements ImageDecoder {
                 }
             }
         } finally {
-            TurboJpeg.release(handle);
+            TurboJpeg.release(handle, clean);
         }
     }
 

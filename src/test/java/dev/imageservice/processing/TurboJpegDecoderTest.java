@@ -142,6 +142,22 @@ class TurboJpegDecoderTest {
                 .hasMessageContaining("truncated");
     }
 
+    /** A failed call must not spoil the next one (pooled handles are dropped after an error). */
+    @Test
+    void everyFailureLeavesTheNextDecodeExact() {
+        byte[] good = TestImages.encode(TestImages.photoLike(97, 55, 3, 8, 41), ".jpg");
+        Pixels expected = decode(OPENCV, good);
+        byte[][] bad = {Arrays.copyOf(good, 300), EdgeCases.jpegCutShort(), {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9}};
+        for (byte[] input : bad) {
+            try {
+                decode(fast, input);
+            } catch (ImageProcessingException expectedRefusal) {
+                // OpenCV's or our refusal: either way the next decode must be unaffected
+            }
+            assertThat(decode(fastOnly, good)).isEqualTo(expected);
+        }
+    }
+
     /** The first {@code keep} bytes and an EOI marker, as an attacker would send. */
     static byte[] truncatedWithEndMarker(byte[] jpeg, int keep) {
         byte[] cut = Arrays.copyOf(jpeg, keep + 2);
