@@ -1,6 +1,8 @@
 package dev.imageservice.processing;
 
 import com.sun.jna.Pointer;
+import dev.imageservice.processing.format.ImageFormat;
+import dev.imageservice.processing.format.ImageHeader;
 import java.util.Locale;
 import java.util.Objects;
 import org.opencv.core.CvType;
@@ -37,14 +39,14 @@ public final class TurboJpegDecoder implements ImageDecoder {
     }
 
     @Override
-    public Mat decode(byte[] data, ImageFormat format) {
-        if (format == ImageFormat.JPEG) {
+    public Mat decode(byte[] data, ImageHeader header) {
+        if (header.format() == ImageFormat.JPEG) {
             Mat decoded = decodeJpeg(data, 1);
             if (decoded != null) {
                 return decoded;
             }
         }
-        return fallback.decode(data, format);
+        return fallback.decode(data, header);
     }
 
     /**
@@ -53,17 +55,17 @@ public final class TurboJpegDecoder implements ImageDecoder {
      * {@code ceil(width / denominator)}. Falls back to the full-size fallback decode for the JPEGs
      * this decoder leaves to it, so callers check the returned size.
      */
-    public Mat decodeScaled(byte[] data, ImageFormat format, int denominator) {
+    public Mat decodeScaled(byte[] data, ImageHeader header, int denominator) {
         if (denominator != 1 && denominator != 2 && denominator != 4 && denominator != 8) {
             throw new IllegalArgumentException("scale 1/" + denominator + " is not 1/1, 1/2, 1/4 or 1/8");
         }
-        if (format == ImageFormat.JPEG) {
+        if (header.format() == ImageFormat.JPEG) {
             Mat decoded = decodeJpeg(data, denominator);
             if (decoded != null) {
                 return decoded;
             }
         }
-        return fallback.decode(data, format);
+        return fallback.decode(data, header);
     }
 
     /**

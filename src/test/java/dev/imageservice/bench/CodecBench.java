@@ -2,7 +2,6 @@ package dev.imageservice.bench;
 
 import dev.imageservice.processing.Codecs;
 import dev.imageservice.processing.FastDecoder;
-import dev.imageservice.processing.ImageFormat;
 import dev.imageservice.processing.OpenCvDecoder;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.OpenCvPngEncoder;
@@ -10,6 +9,8 @@ import dev.imageservice.processing.PipelineImageProcessor;
 import dev.imageservice.processing.PngEncoder;
 import dev.imageservice.processing.SwapChannels;
 import dev.imageservice.processing.TurboJpegDecoder;
+import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.processing.format.ImageHeader;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestLimits;
 import java.io.ByteArrayInputStream;
@@ -81,18 +82,19 @@ public final class CodecBench {
         PngEncoder ourPng = new PngEncoder(PngEncoder.ChannelOrder.RGB);
         PipelineImageProcessor stock = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.OPENCV);
         PipelineImageProcessor fast = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.FAST);
-        Mat decoded = openCvDecoder.decode(jpeg, ImageFormat.JPEG);
+        ImageHeader jpegHeader = FormatProbe.probe(jpeg);
+        Mat decoded = openCvDecoder.decode(jpeg, jpegHeader);
         int width = decoded.cols();
         int height = decoded.rows();
         Mat swapped = swap.apply(decoded);
         byte[] stockPng = openCvPng.encode(swapped);
 
         Map<String, Supplier<Object>> variants = new LinkedHashMap<>();
-        variants.put("decode JPEG: OpenCV imdecode", () -> release(openCvDecoder.decode(jpeg, ImageFormat.JPEG)));
-        variants.put("decode JPEG: JDK reader", () -> release(jdkDecoder.decode(jpeg, ImageFormat.JPEG)));
+        variants.put("decode JPEG: OpenCV imdecode", () -> release(openCvDecoder.decode(jpeg, jpegHeader)));
+        variants.put("decode JPEG: JDK reader", () -> release(jdkDecoder.decode(jpeg, jpegHeader)));
         if (Codecs.FAST.fullSpeed()) {
             TurboJpegDecoder turbo = new TurboJpegDecoder(openCvDecoder);
-            variants.put("decode JPEG: TurboJPEG", () -> release(turbo.decode(jpeg, ImageFormat.JPEG)));
+            variants.put("decode JPEG: TurboJPEG", () -> release(turbo.decode(jpeg, jpegHeader)));
         }
         variants.put("swap: cvtColor BGR2RGB", () -> release(swap.apply(decoded)));
         variants.put("encode PNG: OpenCV imencode", () -> openCvPng.encode(swapped));

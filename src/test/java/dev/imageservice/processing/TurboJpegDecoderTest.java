@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.testing.EdgeCases;
+import dev.imageservice.testing.JpegSegments;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import java.awt.color.ColorSpace;
@@ -60,7 +62,7 @@ class TurboJpegDecoderTest {
         };
         MatOfByte buffer = new MatOfByte(jpeg);
         Mat reduced = Imgcodecs.imdecode(buffer, flag);
-        Mat scaled = fastOnly.decodeScaled(jpeg, ImageFormat.JPEG, denominator);
+        Mat scaled = fastOnly.decodeScaled(jpeg, FormatProbe.probe(jpeg), denominator);
         try {
             assertThat(scaled.cols()).isEqualTo((333 + denominator - 1) / denominator);
             assertThat(TestImages.fromMat(scaled)).isEqualTo(TestImages.fromMat(reduced));
@@ -74,7 +76,7 @@ class TurboJpegDecoderTest {
     /** Both ignore an ICC profile (OpenCV does not convert colours by it), so it stays on the fast path. */
     @Test
     void jpegWithAnIccProfileDecodesToOpenCvsPixels() {
-        byte[] jpeg = FastDecoderTest.withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
+        byte[] jpeg = JpegSegments.afterSoi(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
                 FastDecoderTest.iccSegment(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData()));
 
         assertThat(decode(fastOnly, jpeg)).isEqualTo(decode(OPENCV, jpeg));
@@ -95,7 +97,7 @@ class TurboJpegDecoderTest {
     @Test
     void adobeMarkerBesideJfifGivesOpenCvsPixels() {
         byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-        byte[] jpeg = FastDecoderTest.withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
+        byte[] jpeg = JpegSegments.afterSoi(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
 
         assertThat(decode(fast, jpeg)).isEqualTo(decode(OPENCV, jpeg));
     }
@@ -151,8 +153,8 @@ class TurboJpegDecoderTest {
         for (byte[] input : bad) {
             try {
                 decode(fast, input);
-            } catch (ImageProcessingException expectedRefusal) {
-                // OpenCV's or our refusal: either way the next decode must be unaffected
+            } catch (RuntimeException expectedRefusal) {
+                // the probe's, OpenCV's or our refusal: either way the next decode must be unaffected
             }
             assertThat(decode(fastOnly, good)).isEqualTo(expected);
         }
@@ -167,7 +169,7 @@ class TurboJpegDecoderTest {
     }
 
     private static Pixels decode(ImageDecoder decoder, byte[] data) {
-        Mat mat = decoder.decode(data, ImageFormat.sniff(data));
+        Mat mat = decoder.decode(data, FormatProbe.probe(data));
         try {
             return TestImages.fromMat(mat);
         } finally {
