@@ -7,6 +7,7 @@ import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.ops.AdmissionGauges;
+import dev.imageservice.ops.CodecsHealthCheck;
 import dev.imageservice.ops.GracefulExit;
 import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
@@ -86,7 +87,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         LOG.info("OpenCV {} loaded", openCvVersion);
         Limits limits = config.getLimits().build();
         processing = config.getProcessing();
-        LOG.info("Codecs: {}", processing.getCodecs());
+        if (processing.getCodecs().fullSpeed()) {
+            LOG.info("Codecs: {}", processing.getCodecs().describe());
+        } else {
+            LOG.warn("Codecs: {}", processing.getCodecs().describe());
+        }
         ImageProcessor processor = createProcessor(limits);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
@@ -112,6 +117,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
         environment.healthChecks().register("processor", new ProcessorHealthCheck(processor));
         environment.healthChecks().register("grpc-server", new GrpcServerHealthCheck(grpcServer));
+        environment.healthChecks().register("codecs", new CodecsHealthCheck(processing.getCodecs()));
         // Managed after the gRPC server, so it starts after it (and its first check sees it serving).
         GrpcHealthReporter grpcHealthReporter = config.getOps().buildGrpcHealthReporter(grpcHealth,
                 environment.healthChecks(),
