@@ -11,7 +11,6 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,7 +36,8 @@ public class ClientCommand extends Command {
     @Override
     public void configure(Subparser subparser) {
         subparser.addArgument("--target").setDefault("localhost:50051")
-                .help("host:port of the gRPC server (default: localhost:50051)");
+                .help("host:port of the gRPC server (default: localhost:50051); several as host:port,host:port"
+                        + " or dns:///name:port are balanced with round_robin, UNAVAILABLE retried on another");
         subparser.addArgument("--timeout").type(Integer.class).setDefault(60)
                 .help("seconds to wait for the answer (default: 60)");
         subparser.addArgument("--max-message-size").dest("maxMessageMib").type(Integer.class)
@@ -62,8 +62,8 @@ public class ClientCommand extends Command {
         int maxMessageBytes = Math.toIntExact(Math.min(Integer.MAX_VALUE, namespace.getInt("maxMessageMib") * (1L << 20)));
         boolean stream = namespace.getBoolean("stream") || needsStreaming(image, maxMessageBytes);
 
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target)
-                .usePlaintext()
+        // One or several servers (host:port,host:port or dns:///name:port), round_robin, retries.
+        ManagedChannel channel = GrpcChannels.forTarget(target)
                 // Never below gRPC's default: streamed answers come in 1 MiB chunks plus framing.
                 .maxInboundMessageSize(Math.max(maxMessageBytes, GRPC_DEFAULT_MAX_MESSAGE_BYTES))
                 .build();
