@@ -92,6 +92,9 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
             AdmissionGauges.register(environment.metrics(), pipeline.admission());
         }
 
+        // TLS on both transports when security.tls is set (before the servers are built).
+        config.getSecurity().applyTls(config.getServerFactory(), config.getGrpc());
+
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);

@@ -78,6 +78,7 @@ public final class GrpcServer implements Managed {
                     }
                 })
                 .maxInboundMessageSize(maxInboundMessageBytes);
+        config.configureConnections(builder); // TLS, connection limits and timeouts
         services.forEach(builder::addService);
         interceptors.forEach(builder::intercept);
         builder.intercept(imageCalls); // last added, first to see a call

@@ -1,5 +1,7 @@
 package dev.imageservice.cli.bench;
 
+import dev.imageservice.cli.ClientSecurity;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * channel for every call, closed when the call ends, as the tutorial's k6 test does.
  */
 public final class GrpcRequestSender implements RequestSender {
+    private final ClientSecurity security;
     /** Photos encode to large PNGs: gRPC's 4 MiB default would refuse a 2 MP response. */
     public static final int MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
@@ -40,12 +43,19 @@ public final class GrpcRequestSender implements RequestSender {
      */
     public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
                              int connections, Duration timeout, Executor callbacks) {
+        this(target, images, newConnectionPerRequest, connections, timeout, callbacks, ClientSecurity.NONE);
+    }
+
+    /** As above, over TLS and with an API key as {@code security} says. */
+    public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
+                             int connections, Duration timeout, Executor callbacks, ClientSecurity security) {
         if (target.transport() != BenchTarget.Transport.GRPC) {
             throw new IllegalArgumentException("not a gRPC target: " + target);
         }
         this.address = new InetSocketAddress(target.host(), target.port());
         this.timeout = timeout;
         this.callbacks = callbacks;
+        this.security = security;
         // The request messages are built once; the stub serialises them straight from these arrays.
         for (BenchImage image : images) {
             requests.put(image, ImageRequest.newBuilder().setImageData(UnsafeByteOperations.unsafeWrap(image.data())).build());
@@ -65,8 +75,7 @@ public final class GrpcRequestSender implements RequestSender {
 
     private ManagedChannel newChannel() {
         // forAddress skips name resolution; the shared Netty event loops serve every channel.
-        return NettyChannelBuilder.forAddress(address)
-                .usePlaintext()
+        return security.applyTo(NettyChannelBuilder.forAddress(address))
                 .executor(callbacks)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .build();
