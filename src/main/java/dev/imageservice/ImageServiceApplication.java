@@ -105,7 +105,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
                         reflectionV1Alpha()),
-                List.of(new GrpcMetricsInterceptor(environment.metrics())),
+                grpcInterceptors(config, environment),
                 limits);
         environment.lifecycle().manage(grpcServer);
 
@@ -128,11 +128,20 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
+        config.getSecurity().registerHttp(environment); // API keys, headers, CORS, JSON errors
         environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
                 .addMapping("/prometheus");
 
         environment.lifecycle().addServerLifecycleListener(
                 new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
+    }
+
+    /** Security's interceptors (API keys) and then metrics: the last sees a call first, so refusals are counted. */
+    private static List<io.grpc.ServerInterceptor> grpcInterceptors(ImageServiceConfiguration config, Environment environment) {
+        List<io.grpc.ServerInterceptor> interceptors = new java.util.ArrayList<>(
+                config.getSecurity().grpcInterceptors(environment.metrics(), ImageServiceGrpc.SERVICE_NAME));
+        interceptors.add(new GrpcMetricsInterceptor(environment.metrics()));
+        return interceptors;
     }
 
     /** The processor behind every transport; tests override this to supply a broken one. */

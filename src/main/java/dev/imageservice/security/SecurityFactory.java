@@ -8,7 +8,13 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.jetty.ConnectorFactory;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.core.setup.Environment;
+import io.grpc.ServerInterceptor;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /**
@@ -19,6 +25,46 @@ public class SecurityFactory {
     @Valid
     @NotNull
     private TlsFactory tls = new TlsFactory();
+
+    /** The API keys file, one name:key a line (env API_KEYS_FILE); empty: no keys needed. */
+    @NotNull
+    private String apiKeysFile = "";
+
+    private ApiKeys apiKeys;
+
+    @JsonProperty
+    public String getApiKeysFile() {
+        return apiKeysFile;
+    }
+
+    @JsonProperty
+    public void setApiKeysFile(String apiKeysFile) {
+        this.apiKeysFile = apiKeysFile == null ? "" : apiKeysFile.trim(); // "${VAR:-}" in YAML is null
+    }
+
+    /** The keys, read once; empty when no keys file is set. */
+    public Optional<ApiKeys> apiKeys() {
+        if (apiKeysFile.isEmpty()) {
+            return Optional.empty();
+        }
+        if (apiKeys == null) {
+            apiKeys = ApiKeys.load(Path.of(apiKeysFile));
+            LoggerFactory.getLogger(SecurityFactory.class).info("API keys required on the image calls: {} key(s) from {}",
+                    apiKeys.size(), apiKeysFile);
+        }
+        return Optional.of(apiKeys);
+    }
+
+    /** The interceptors the gRPC server needs for security (the API key check of the image calls). */
+    public List<ServerInterceptor> grpcInterceptors(MetricRegistry metrics, String imageService) {
+        return apiKeys().<List<ServerInterceptor>>map(keys -> List.of(new ApiKeyGrpcInterceptor(keys, Set.of(imageService), metrics)))
+                .orElse(List.of());
+    }
+
+    /** Registers the HTTP side: the API key check of /api/*. */
+    public void registerHttp(Environment environment) {
+        apiKeys().ifPresent(keys -> environment.jersey().register(new ApiKeyFilter(keys, environment.metrics())));
+    }
 
     @JsonProperty
     public TlsFactory getTls() {
