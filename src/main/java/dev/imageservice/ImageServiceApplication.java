@@ -99,8 +99,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         grpcServer = config.getGrpc().build(
-                List.of(new ImageGrpcService(metered, limits.maxInputBytes(),
-                                config.getGrpc().getStreamIdleTimeout().toNanoseconds()),
+                List.of(guarded(new ImageGrpcService(metered, limits.maxInputBytes(),
+                                config.getGrpc().getStreamIdleTimeout().toNanoseconds())),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
@@ -134,6 +134,12 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
         environment.lifecycle().addServerLifecycleListener(
                 new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
+    }
+
+    /** Unreadable request messages answered INVALID_ARGUMENT / RESOURCE_EXHAUSTED instead of UNKNOWN. */
+    private static io.grpc.BindableService guarded(io.grpc.BindableService service) {
+        io.grpc.ServerServiceDefinition definition = dev.imageservice.grpc.MalformedMessages.guard(service.bindService());
+        return () -> definition;
     }
 
     /** Security's interceptors (API keys) and then metrics: the last sees a call first, so refusals are counted. */

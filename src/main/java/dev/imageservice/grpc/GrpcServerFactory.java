@@ -116,10 +116,27 @@ public class GrpcServerFactory {
         return tls != null;
     }
 
-    void configureConnections(NettyServerBuilder builder) {
+    /** Connection limits, keepalive, idle and age limits, rapid-reset protection. */
+    @jakarta.validation.Valid
+    @NotNull
+    private GrpcConnectionsFactory connections = new GrpcConnectionsFactory();
+
+    @JsonProperty
+    public GrpcConnectionsFactory getConnections() {
+        return connections;
+    }
+
+    @JsonProperty
+    public void setConnections(GrpcConnectionsFactory connections) {
+        this.connections = connections;
+    }
+
+    /** Applies TLS and the connection settings; close the result once the server has terminated. */
+    AutoCloseable configureConnections(NettyServerBuilder builder) {
         if (tls != null) {
             builder.sslContext(tls);
         }
+        return connections.apply(builder);
     }
     // --- end of security settings
 
