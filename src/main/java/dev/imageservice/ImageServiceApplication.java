@@ -109,7 +109,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 limits);
         environment.lifecycle().manage(grpcServer);
 
-        environment.healthChecks().register("processor", new ProcessorHealthCheck(processor));
+        // Probes get the last result at once; the probe image itself waits for admission in the background.
+        environment.healthChecks().register("processor", new dev.imageservice.ops.CachedHealthCheck(
+                new ProcessorHealthCheck(processor),
+                environment.lifecycle().executorService("health-refresh-%d").minThreads(1).maxThreads(1).build(),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(2)));
         environment.healthChecks().register("grpc-server", new GrpcServerHealthCheck(grpcServer));
         // Managed after the gRPC server, so it starts after it (and its first check sees it serving).
         GrpcHealthReporter grpcHealthReporter = config.getOps().buildGrpcHealthReporter(grpcHealth,

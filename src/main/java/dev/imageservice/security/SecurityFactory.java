@@ -61,9 +61,11 @@ public class SecurityFactory {
                 .orElse(List.of());
     }
 
-    /** Registers the HTTP side: the API key check of /api/*. */
+    /** Registers the HTTP side: the API key check of /api/*, short or stalled bodies as 400/408. */
     public void registerHttp(Environment environment) {
         apiKeys().ifPresent(keys -> environment.jersey().register(new ApiKeyFilter(keys, environment.metrics())));
+        environment.jersey().register(new BodyReadFailureMapper());
+        environment.jersey().register(new BodyReadFailureMapper.JettyBadMessage());
     }
 
     @JsonProperty
