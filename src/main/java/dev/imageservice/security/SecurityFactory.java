@@ -11,7 +11,9 @@ import io.dropwizard.jetty.ConnectorFactory;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.core.setup.Environment;
 import io.grpc.ServerInterceptor;
+import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
@@ -61,11 +63,62 @@ public class SecurityFactory {
                 .orElse(List.of());
     }
 
-    /** Registers the HTTP side: the API key check of /api/*, short or stalled bodies as 400/408. */
+    /**
+     * Registers the HTTP side: the API key check of /api/*, short or stalled bodies as 400/408,
+     * security headers and JSON error pages on both ports, CORS, and the admin tasks switch.
+     */
     public void registerHttp(Environment environment) {
         apiKeys().ifPresent(keys -> environment.jersey().register(new ApiKeyFilter(keys, environment.metrics())));
         environment.jersey().register(new BodyReadFailureMapper());
         environment.jersey().register(new BodyReadFailureMapper.JettyBadMessage());
+        EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+        environment.servlets().addFilter("security-headers", new SecurityHeadersFilter())
+                .addMappingForUrlPatterns(requests, false, "/*");
+        environment.admin().addFilter("security-headers", new SecurityHeadersFilter())
+                .addMappingForUrlPatterns(requests, false, "/*");
+        if (!adminTasks) {
+            environment.admin().addFilter("admin-tasks-off", new AdminTasksSwitch())
+                    .addMappingForUrlPatterns(requests, false, "/tasks/*");
+        }
+        environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+        environment.getAdminContext().setErrorHandler(new JsonErrorHandler());
+        // Errors found before a request reaches a context (a malformed request line or header).
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
+        List<String> origins = corsOrigins();
+        if (!origins.isEmpty()) {
+            environment.getApplicationContext().insertHandler(Cors.handler(origins));
+        }
+    }
+
+    /** Whether Dropwizard's admin tasks (/tasks/gc, /tasks/log-level, ...) answer (env ADMIN_TASKS). */
+    private boolean adminTasks = false;
+
+    /** Origins allowed to call the API from a browser, comma-separated (env CORS_ORIGINS); empty: none. */
+    @NotNull
+    private String corsOrigins = "";
+
+    @JsonProperty
+    public boolean isAdminTasks() {
+        return adminTasks;
+    }
+
+    @JsonProperty
+    public void setAdminTasks(boolean adminTasks) {
+        this.adminTasks = adminTasks;
+    }
+
+    @JsonProperty
+    public String getCorsOrigins() {
+        return corsOrigins;
+    }
+
+    @JsonProperty
+    public void setCorsOrigins(String corsOrigins) {
+        this.corsOrigins = corsOrigins == null ? "" : corsOrigins.trim();
+    }
+
+    List<String> corsOrigins() {
+        return java.util.Arrays.stream(corsOrigins.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
     }
 
     @JsonProperty
