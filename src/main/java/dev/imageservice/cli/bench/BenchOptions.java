@@ -10,11 +10,27 @@ import java.util.Objects;
  *
  * @param connections gRPC channels shared by the clients when connections are kept
  * @param serverPid   the server process to read CPU and memory of, or null
+ * @param grpcRetries gRPC: retry UNAVAILABLE calls on another server (the shipped service config)
  * @param security    TLS and API key (null: plaintext, no key)
  */
 public record BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
                            boolean newConnectionPerRequest, int connections,
-                           HttpRequestSender.BodyKind httpBody, Long serverPid, ClientSecurity security) {
+                           HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries,
+                           ClientSecurity security) {
+
+    /** With gRPC retries, as the shipped service config has them; plaintext, no API key. */
+    public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
+                        boolean newConnectionPerRequest, int connections,
+                        HttpRequestSender.BodyKind httpBody, Long serverPid) {
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, true, ClientSecurity.NONE);
+    }
+
+    /** Plaintext, no API key. */
+    public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
+                        boolean newConnectionPerRequest, int connections,
+                        HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries) {
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, grpcRetries, ClientSecurity.NONE);
+    }
 
     public BenchOptions {
         Objects.requireNonNull(target, "target");
@@ -30,15 +46,9 @@ public record BenchOptions(BenchTarget target, List<BenchImage> images, LoadSett
         }
     }
 
-    /** Options for a plaintext run without an API key. */
-    public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load, boolean newConnectionPerRequest,
-                        int connections, HttpRequestSender.BodyKind httpBody, Long serverPid) {
-        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, ClientSecurity.NONE);
-    }
-
     /** A gRPC or HTTP run with keep-alive connections and no server process to watch. */
     public static BenchOptions of(BenchTarget target, List<BenchImage> images, int concurrency, Duration duration) {
         return new BenchOptions(target, images, new LoadSettings(concurrency, Duration.ZERO, duration, Duration.ofSeconds(60)),
-                false, 1, HttpRequestSender.BodyKind.MULTIPART, null, ClientSecurity.NONE);
+                false, 1, HttpRequestSender.BodyKind.MULTIPART, null, true, ClientSecurity.NONE);
     }
 }

@@ -9,9 +9,8 @@ import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
+import dev.imageservice.cli.GrpcChannels;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -30,7 +29,8 @@ public final class GrpcRequestSender implements RequestSender {
     /** Photos encode to large PNGs: gRPC's 4 MiB default would refuse a 2 MP response. */
     public static final int MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
-    private final InetSocketAddress address;
+    private final BenchTarget target;
+    private final boolean retries;
     private final Duration timeout;
     private final Executor callbacks;
     private final ManagedChannel[] channels;
@@ -43,16 +43,24 @@ public final class GrpcRequestSender implements RequestSender {
      */
     public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
                              int connections, Duration timeout, Executor callbacks) {
-        this(target, images, newConnectionPerRequest, connections, timeout, callbacks, ClientSecurity.NONE);
+        this(target, images, newConnectionPerRequest, connections, timeout, callbacks, true);
+    }
+
+    /** @param retries retry UNAVAILABLE calls on another server, as the shipped service config says */
+    public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
+                             int connections, Duration timeout, Executor callbacks, boolean retries) {
+        this(target, images, newConnectionPerRequest, connections, timeout, callbacks, retries, ClientSecurity.NONE);
     }
 
     /** As above, over TLS and with an API key as {@code security} says. */
     public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
-                             int connections, Duration timeout, Executor callbacks, ClientSecurity security) {
+                             int connections, Duration timeout, Executor callbacks, boolean retries,
+                             ClientSecurity security) {
         if (target.transport() != BenchTarget.Transport.GRPC) {
             throw new IllegalArgumentException("not a gRPC target: " + target);
         }
-        this.address = new InetSocketAddress(target.host(), target.port());
+        this.target = target;
+        this.retries = retries;
         this.timeout = timeout;
         this.callbacks = callbacks;
         this.security = security;
@@ -74,8 +82,9 @@ public final class GrpcRequestSender implements RequestSender {
     }
 
     private ManagedChannel newChannel() {
-        // forAddress skips name resolution; the shared Netty event loops serve every channel.
-        return security.applyTo(NettyChannelBuilder.forAddress(address))
+        // host:port lists skip name resolution; the shared Netty event loops serve every channel.
+        // Several servers: round_robin per call, UNAVAILABLE retried on another (the shipped config).
+        return security.applyTo(GrpcChannels.forTarget(target.channelTarget(), retries))
                 .executor(callbacks)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .build();
