@@ -20,6 +20,34 @@
   var processedImage = document.getElementById('processed-image');
   var downloadLink = document.getElementById('download-link');
 
+  // API key (when the service wants one): asked once, kept in sessionStorage for this tab only.
+  var KEY_STORAGE = 'image-service-api-key';
+  var keyForm = document.getElementById('api-key-form');
+  var keyInput = document.getElementById('api-key-input');
+  var fileWaitingForKey = null;
+
+  keyForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (!keyInput.value) {
+      return;
+    }
+    sessionStorage.setItem(KEY_STORAGE, keyInput.value.trim());
+    keyInput.value = '';
+    keyForm.hidden = true;
+    if (fileWaitingForKey) {
+      var file = fileWaitingForKey;
+      fileWaitingForKey = null;
+      upload(file);
+    }
+  });
+
+  function askForKey(file) {
+    sessionStorage.removeItem(KEY_STORAGE);
+    fileWaitingForKey = file;
+    keyForm.hidden = false;
+    keyInput.focus();
+  }
+
   var objectUrls = [];
   var currentRequest = null;
 
@@ -87,6 +115,10 @@
     var xhr = new XMLHttpRequest();
     currentRequest = xhr;
     xhr.open('POST', ENDPOINT);
+    var key = sessionStorage.getItem(KEY_STORAGE);
+    if (key) {
+      xhr.setRequestHeader('Authorization', 'Bearer ' + key);
+    }
     xhr.responseType = 'blob';
 
     xhr.upload.addEventListener('progress', function (event) {
@@ -106,6 +138,10 @@
       setBusy(false);
       if (xhr.status === 200) {
         showResult(file, xhr);
+      } else if (xhr.status === 401) {
+        showError(key ? 'The service did not accept this API key: enter another one.'
+          : 'The service needs an API key: enter it above.');
+        askForKey(file);
       } else {
         readError(xhr).then(showError);
       }

@@ -101,21 +101,28 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
             LoadSignalGauges.register(environment.metrics(), pipeline.admission(), limits);
         }
 
+        // TLS on both transports when security.tls is set (before the servers are built).
+        config.getSecurity().applyTls(config.getServerFactory(), config.getGrpc());
+
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         grpcServer = config.getGrpc().build(
-                List.of(new ImageGrpcService(metered, limits.maxInputBytes(),
-                                config.getGrpc().getStreamIdleTimeout().toNanoseconds()),
+                List.of(guarded(new ImageGrpcService(metered, limits.maxInputBytes(),
+                                config.getGrpc().getStreamIdleTimeout().toNanoseconds())),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
                         reflectionV1Alpha()),
-                List.of(new GrpcMetricsInterceptor(environment.metrics())),
+                grpcInterceptors(config, environment),
                 limits);
         environment.lifecycle().manage(grpcServer);
 
-        environment.healthChecks().register("processor", new ProcessorHealthCheck(processor));
+        // Probes get the last result at once; the probe image itself waits for admission in the background.
+        environment.healthChecks().register("processor", new dev.imageservice.ops.CachedHealthCheck(
+                new ProcessorHealthCheck(processor),
+                environment.lifecycle().executorService("health-refresh-%d").minThreads(1).maxThreads(1).build(),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(2)));
         environment.healthChecks().register("grpc-server", new GrpcServerHealthCheck(grpcServer));
         environment.healthChecks().register("codecs", new CodecsHealthCheck(processing.getCodecs()));
         // Managed after the gRPC server, so it starts after it (and its first check sees it serving).
@@ -139,11 +146,26 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
+        config.getSecurity().registerHttp(environment); // API keys, headers, CORS, JSON errors
         environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
                 .addMapping("/prometheus");
 
         environment.lifecycle().addServerLifecycleListener(
                 new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
+    }
+
+    /** Unreadable request messages answered INVALID_ARGUMENT / RESOURCE_EXHAUSTED instead of UNKNOWN. */
+    private static io.grpc.BindableService guarded(io.grpc.BindableService service) {
+        io.grpc.ServerServiceDefinition definition = dev.imageservice.grpc.MalformedMessages.guard(service.bindService());
+        return () -> definition;
+    }
+
+    /** Security's interceptors (API keys) and then metrics: the last sees a call first, so refusals are counted. */
+    private static List<io.grpc.ServerInterceptor> grpcInterceptors(ImageServiceConfiguration config, Environment environment) {
+        List<io.grpc.ServerInterceptor> interceptors = new java.util.ArrayList<>(
+                config.getSecurity().grpcInterceptors(environment.metrics(), ImageServiceGrpc.SERVICE_NAME));
+        interceptors.add(new GrpcMetricsInterceptor(environment.metrics()));
+        return interceptors;
     }
 
     /** The processor behind every transport; tests override this to supply a broken one. */

@@ -46,6 +46,7 @@ public class ClientCommand extends Command {
                         + "); larger images go over the streaming rpc by themselves");
         subparser.addArgument("--stream").action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
                 .help("always use the streaming rpc (ProcessImageStream), which works within gRPC's default 4 MiB limits");
+        ClientSecurity.configure(subparser);
         subparser.addArgument("input").help("image file to send");
         subparser.addArgument("output").help("where to write the processed PNG");
     }
@@ -62,8 +63,9 @@ public class ClientCommand extends Command {
         int maxMessageBytes = Math.toIntExact(Math.min(Integer.MAX_VALUE, namespace.getInt("maxMessageMib") * (1L << 20)));
         boolean stream = namespace.getBoolean("stream") || needsStreaming(image, maxMessageBytes);
 
-        // One or several servers (host:port,host:port or dns:///name:port), round_robin, retries.
-        ManagedChannel channel = GrpcChannels.forTarget(target)
+        // One or several servers (host:port,host:port or dns:///name:port), round_robin, retries;
+        // TLS and the API key as the options say.
+        ManagedChannel channel = ClientSecurity.of(namespace).applyTo(GrpcChannels.forTarget(target))
                 // Never below gRPC's default: streamed answers come in 1 MiB chunks plus framing.
                 .maxInboundMessageSize(Math.max(maxMessageBytes, GRPC_DEFAULT_MAX_MESSAGE_BYTES))
                 .build();

@@ -45,6 +45,7 @@ public final class GrpcServer implements Managed {
     private ExecutorService executor;
     private ExecutorService serviceExecutor;
     private volatile Server server;
+    private AutoCloseable connectionResources;
     private volatile long stopAcceptingNanos;
     private boolean stoppedAccepting;
 
@@ -78,6 +79,7 @@ public final class GrpcServer implements Managed {
                     }
                 })
                 .maxInboundMessageSize(maxInboundMessageBytes);
+        connectionResources = config.configureConnections(builder); // TLS, connection limits and timeouts
         services.forEach(builder::addService);
         interceptors.forEach(builder::intercept);
         builder.intercept(imageCalls); // last added, first to see a call
@@ -121,11 +123,20 @@ public final class GrpcServer implements Managed {
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
         serviceExecutor.shutdownNow();
+        closeConnectionResources();
         executor.shutdown();
         if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
             executor.shutdownNow();
         }
         LOG.info("gRPC server stopped");
+    }
+
+    private void closeConnectionResources() {
+        try {
+            connectionResources.close();
+        } catch (Exception e) {
+            LOG.warn("could not stop the gRPC event loops: {}", e.toString());
+        }
     }
 
     /** Whether the server is started and accepts calls (false once shutdown has begun). */

@@ -6,6 +6,8 @@ import io.dropwizard.validation.MinDuration;
 import dev.imageservice.processing.Limits;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslContext;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -100,6 +102,43 @@ public class GrpcServerFactory {
     public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
         this.shutdownGracePeriod = shutdownGracePeriod;
     }
+
+    // --- Security (issue 12): TLS and connection limits, applied to the Netty builder in one place.
+    private SslContext tls;
+
+    /** Serve TLS only, with this context (set at startup from security.tls); null: plaintext. */
+    public void useTls(SslContext tls) {
+        this.tls = tls;
+    }
+
+    /** Whether the server serves TLS. */
+    public boolean usesTls() {
+        return tls != null;
+    }
+
+    /** Connection limits, keepalive, idle and age limits, rapid-reset protection. */
+    @jakarta.validation.Valid
+    @NotNull
+    private GrpcConnectionsFactory connections = new GrpcConnectionsFactory();
+
+    @JsonProperty
+    public GrpcConnectionsFactory getConnections() {
+        return connections;
+    }
+
+    @JsonProperty
+    public void setConnections(GrpcConnectionsFactory connections) {
+        this.connections = connections;
+    }
+
+    /** Applies TLS and the connection settings; close the result once the server has terminated. */
+    AutoCloseable configureConnections(NettyServerBuilder builder) {
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return connections.apply(builder);
+    }
+    // --- end of security settings
 
     /**
      * Builds the (not yet started) server for these services; every call to any of them passes

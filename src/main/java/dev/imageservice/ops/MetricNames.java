@@ -62,6 +62,15 @@ public final class MetricNames {
     public static final String HTTP_REQUESTS_PREFIX = "http.server.requests.";
     /** Meters {@code http.server.responses.<endpoint>.<2xx|4xx|5xx|...>}: requests by status class. */
     public static final String HTTP_RESPONSES_PREFIX = "http.server.responses.";
+
+    /** Requests with an accepted API key, by the key's name (never the key), on both transports. */
+    public static final String API_KEY_ACCEPTED_PREFIX = "security.api-key.accepted.";
+    /** Requests refused for a missing or unknown API key, on both transports. */
+    public static final String API_KEY_REFUSED = "security.api-key.refused";
+
+    public static String apiKeyAccepted(String keyName) {
+        return API_KEY_ACCEPTED_PREFIX + keyName;
+    }
     /** The endpoint of requests that matched no resource, so that scans cannot create new names. */
     public static final String HTTP_UNMATCHED = "UNMATCHED";
 
@@ -108,6 +117,8 @@ public final class MetricNames {
                 PrometheusFamily.labelled(GRPC_CALLS_PREFIX, "grpc_server_call_seconds", "method"),
                 PrometheusFamily.labelled(GRPC_HANDLED_PREFIX, "grpc_server_handled", "method", "code"),
                 PrometheusFamily.labelled(HTTP_REQUESTS_PREFIX, "http_server_request_seconds", "endpoint"),
-                PrometheusFamily.labelled(HTTP_RESPONSES_PREFIX, "http_server_responses", "endpoint", "status_class"));
+                PrometheusFamily.labelled(HTTP_RESPONSES_PREFIX, "http_server_responses", "endpoint", "status_class"),
+                PrometheusFamily.labelled(API_KEY_ACCEPTED_PREFIX, "api_key_accepted", "client"),
+                PrometheusFamily.exact(API_KEY_REFUSED, "api_key_refused"));
     }
 }
