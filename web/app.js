@@ -19,22 +19,30 @@
   var originalUnavailable = document.getElementById('original-unavailable');
   var processedImage = document.getElementById('processed-image');
   var downloadLink = document.getElementById('download-link');
+  var requestSection = document.getElementById('request');
+  var copyStatus = document.getElementById('copy-status');
 
   var objectUrls = [];
   var currentRequest = null;
+  var chosenFile = null;
 
   document.documentElement.classList.add('js');
 
   input.addEventListener('change', function () {
     if (input.files && input.files.length > 0) {
-      upload(input.files[0]);
+      chosenFile = input.files[0];
+      upload(chosenFile);
     }
   });
 
+  // Changing an option updates the commands; "Process image" sends the file again with them.
+  form.addEventListener('input', showCommands);
+  form.addEventListener('change', showCommands);
+
   form.addEventListener('submit', function (event) {
     event.preventDefault();
-    if (input.files && input.files.length > 0) {
-      upload(input.files[0]);
+    if (chosenFile || (input.files && input.files.length > 0)) {
+      upload(chosenFile || input.files[0]);
     } else {
       showError('Choose an image first.');
       input.focus();
@@ -68,6 +76,7 @@
     } catch (ignored) {
       // Old browsers cannot assign files; the upload does not depend on it.
     }
+    chosenFile = files[0];
     upload(files[0]);
   });
   window.addEventListener('dragover', function (event) { event.preventDefault(); });
@@ -82,8 +91,10 @@
     setBusy(true);
     showProgress(0, 'Uploading ' + file.name + '…');
 
-    var data = new FormData();
-    data.append('image', file, file.name);
+    // The form's own fields, in order (the operations run in this order), and the file.
+    var data = new FormData(form);
+    data.set('image', file, file.name);
+    showCommands();
     var xhr = new XMLHttpRequest();
     currentRequest = xhr;
     xhr.open('POST', ENDPOINT);
@@ -126,6 +137,7 @@
     var width = xhr.getResponseHeader('X-Image-Width');
     var height = xhr.getResponseHeader('X-Image-Height');
     var dimensions = width && height ? width + ' × ' + height + ' px' : 'unknown';
+    var loading = 2; // the result shows once both images are ready, so they appear together
     var millis = xhr.getResponseHeader('X-Processing-Time-Ms');
     var outputName = fileNameFrom(xhr.getResponseHeader('Content-Disposition')) || 'image.png';
 
@@ -138,14 +150,22 @@
       // e.g. TIFF: the service reads it, most browsers cannot show it.
       originalImage.hidden = true;
       originalUnavailable.hidden = false;
+      setText('original-dimensions', 'unknown');
+      ready();
     };
+    originalImage.onload = function () {
+      // As the browser shows it: upright by its EXIF orientation, like the service's result by default.
+      setText('original-dimensions', originalImage.naturalWidth + ' × ' + originalImage.naturalHeight + ' px');
+      ready();
+    };
+    processedImage.onload = ready;
+    processedImage.onerror = ready;
     originalImage.src = originalUrl;
     processedImage.src = processedUrl;
 
     setText('original-name', file.name);
     setText('original-size', formatBytes(file.size));
     setText('original-format', xhr.getResponseHeader('X-Input-Format') || 'unknown');
-    setText('original-dimensions', dimensions);
     setText('processed-name', outputName);
     setText('processed-size', formatBytes(blob.size));
     setText('processed-dimensions', dimensions);
@@ -155,10 +175,109 @@
     downloadLink.download = outputName;
     downloadLink.textContent = 'Download ' + outputName;
 
-    result.hidden = false;
-    hideProgress('Done: processed in ' + (millis ? millis + ' ms' : 'an unknown time') + '.');
-    resultHeading.focus();
+    function ready() {
+      loading--;
+      if (loading === 0) {
+        result.hidden = false;
+        hideProgress('Done: processed in ' + (millis ? millis + ' ms' : 'an unknown time') + '.');
+        resultHeading.focus();
+      }
+    }
   }
+
+  // --- the request as commands -------------------------------------------------------------
+
+  /** The form's options: operations in order, format, quality (as the API reads them). */
+  function options() {
+    var ops = [];
+    var format = 'png';
+    var quality = '';
+    new FormData(form).forEach(function (value, name) {
+      if (name === 'op' && typeof value === 'string') {
+        value.split(/[\s,]+/).forEach(function (op) {
+          if (op) {
+            ops.push(op);
+          }
+        });
+      } else if (name === 'format') {
+        format = value;
+      } else if (name === 'quality') {
+        quality = String(value).trim();
+      }
+    });
+    return { ops: ops, format: format, quality: quality };
+  }
+
+  function showCommands() {
+    if (!chosenFile) {
+      return;
+    }
+    var o = options();
+    var name = chosenFile.name;
+    var stem = name.replace(/\.[^.]*$/, '') || 'image';
+    var out = stem + '-processed.' + (o.format === 'jpeg' ? 'jpg' : o.format);
+    var curl = 'curl -sS -F ' + shellQuote('image=@' + name);
+    o.ops.forEach(function (op) { curl += ' -F op=' + shellQuote(op); });
+    curl += ' -F format=' + o.format;
+    if (o.quality) {
+      curl += ' -F quality=' + shellQuote(o.quality);
+    }
+    curl += ' ' + location.origin + '/api/v1/process -o ' + shellQuote(out);
+    setText('curl-command', curl);
+
+    var request = '"image_data": "\'"$(base64 -w0 ' + shellQuote(name) + ')"\'"';
+    if (o.ops.length) {
+      request += ', "operations": [' + o.ops.map(grpcOperation).join(', ') + ']';
+    }
+    request += ', "format": "' + o.format.toUpperCase() + '"';
+    if (/^\d+$/.test(o.quality)) {
+      request += ', "quality": ' + Number(o.quality);
+    }
+    setText('grpcurl-command', 'grpcurl -plaintext -import-path proto -proto image.proto -max-msg-sz 134217728 \\\n'
+        + "  -d '{" + request + "}' \\\n"
+        + '  ' + location.hostname + ':50051 image.ImageService/ProcessImage \\\n'
+        + '  | jq -r .imageData | base64 -d > ' + shellQuote(out));
+    requestSection.hidden = false;
+  }
+
+  /** One operation in the HTTP form ("resize:800:600:cover") as proto3 JSON. */
+  function grpcOperation(op) {
+    var p = op.split(':');
+    switch (p[0]) {
+      case 'swap': return '{"swap_channels": {}}';
+      case 'gray': return '{"grayscale": {}}';
+      case 'orient': return '{"auto_orient": {}}';
+      case 'rotate': return '{"rotate": {"degrees": ' + num(p[1]) + '}}';
+      case 'flip': return '{"flip": {"horizontal": ' + /h/.test(p[1] || '') + ', "vertical": ' + /v/.test(p[1] || '') + '}}';
+      case 'crop': return '{"crop": {"x": ' + num(p[1]) + ', "y": ' + num(p[2]) + ', "width": ' + num(p[3])
+          + ', "height": ' + num(p[4]) + '}}';
+      case 'resize': return '{"resize": {"width": ' + num(p[1]) + ', "height": ' + num(p[2]) + ', "fit": "'
+          + (p[3] || 'contain').toUpperCase().replace(/[^A-Z]/g, '') + '"}}';
+      default: return '{"' + op.replace(/[^a-z_]/gi, '') + '": {}}';
+    }
+  }
+
+  function num(text) {
+    var n = parseInt(text, 10);
+    return isNaN(n) ? 0 : n;
+  }
+
+  function shellQuote(text) {
+    return /^[\w@%+=:,.\/-]+$/.test(text) ? text : "'" + String(text).replace(/'/g, "'\\''") + "'";
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('button.copy'), function (button) {
+    button.addEventListener('click', function () {
+      var text = document.getElementById(button.getAttribute('data-copy')).textContent;
+      var done = function () { copyStatus.textContent = 'Copied to the clipboard.'; };
+      var failed = function () { copyStatus.textContent = 'Could not copy: select the command and copy it by hand.'; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, failed);
+      } else {
+        failed();
+      }
+    });
+  });
 
   // The API answers errors with {"code": ..., "message": ...}; anything else (a proxy's HTML page,
   // say) gets a generic sentence rather than being dumped on the page.
@@ -183,6 +302,9 @@
 
   function explain(status, message) {
     var headline;
+    if (status === 400 && message && /^(op|operation|operations|format|quality)\b/.test(message)) {
+      return { headline: 'These options cannot be applied to this image.', detail: capitalize(message) + '.' };
+    }
     switch (status) {
       case 400: headline = 'This file could not be read as an image.'; break;
       case 413: headline = 'This file is too large.'; break;

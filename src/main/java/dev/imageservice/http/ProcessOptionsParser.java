@@ -18,7 +18,8 @@ import org.glassfish.jersey.uri.UriComponent;
 /**
  * The processing options of {@code POST /api/v1/process}, from query parameters and (for a
  * multipart upload, such as the page's form) form fields: repeatable {@code op} (in order; blank
- * values, which forms send for unset choices, are skipped), {@code format} and {@code quality}.
+ * values, which forms send for unset choices, are skipped; one value may hold several operations
+ * separated by spaces or commas), {@code format} and {@code quality}.
  * Bad values are refused as INVALID_OPTIONS (400) with a message naming the parameter.
  */
 public final class ProcessOptionsParser {
@@ -51,6 +52,8 @@ public final class ProcessOptionsParser {
         }
         texts.addAll(formOps);
         texts.removeIf(text -> text == null || text.isBlank());
+        // One field may hold several operations separated by spaces (the page's free-text field).
+        texts = texts.stream().flatMap(text -> java.util.Arrays.stream(text.trim().split("[\\s,]+"))).toList();
         if (texts.size() > ProcessingOptions.MAX_OPERATIONS) {
             throw ImageProcessingException.invalidOptions("op: " + texts.size() + " operations; at most "
                     + ProcessingOptions.MAX_OPERATIONS + " are allowed");
