@@ -8,7 +8,6 @@ import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,7 +42,8 @@ public class ClientCommand extends Command {
                 + "One file, more than two, a directory or --out-dir process them all, --concurrency at a time, "
                 + "each answer written beside its input (or into --out-dir) as NAME" + BatchRun.SUFFIX + ".EXT.");
         subparser.addArgument("--target").setDefault("localhost:50051")
-                .help("host:port of the gRPC server (default: localhost:50051)");
+                .help("host:port of the gRPC server (default: localhost:50051); several as host:port,host:port"
+                        + " or dns:///name:port are balanced with round_robin, UNAVAILABLE retried on another");
         subparser.addArgument("--timeout").type(Integer.class).setDefault(60)
                 .help("seconds to wait for each answer (default: 60)");
         subparser.addArgument("--max-message-size").dest("maxMessageMib").type(Integer.class)
@@ -85,8 +85,8 @@ public class ClientCommand extends Command {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.grpc")).setLevel(Level.OFF);
 
         int maxMessageBytes = Math.toIntExact(Math.min(Integer.MAX_VALUE, namespace.getInt("maxMessageMib") * (1L << 20)));
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target)
-                .usePlaintext()
+        // One or several servers (host:port,host:port or dns:///name:port), round_robin, retries.
+        ManagedChannel channel = GrpcChannels.forTarget(target)
                 // Never below gRPC's default: streamed answers come in 1 MiB chunks plus framing.
                 .maxInboundMessageSize(Math.max(maxMessageBytes, GRPC_DEFAULT_MAX_MESSAGE_BYTES))
                 .build();

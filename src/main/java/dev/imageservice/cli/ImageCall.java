@@ -3,8 +3,7 @@ package dev.imageservice.cli;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.processing.ImageFormat;
-import dev.imageservice.processing.ImageHeader;
+import dev.imageservice.processing.format.FormatProbe;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.concurrent.TimeUnit;
@@ -59,9 +58,7 @@ final class ImageCall {
             return true;
         }
         try {
-            return ImageHeader.read(image, ImageFormat.sniff(image))
-                    .map(header -> header.pixels() * 8 > maxMessageBytes)
-                    .orElse(false);
+            return FormatProbe.probe(image).pixels() * 8 > maxMessageBytes;
         } catch (RuntimeException e) {
             return false; // not an image we can read the header of: let the server say what it is
         }

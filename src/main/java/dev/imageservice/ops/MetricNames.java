@@ -42,6 +42,14 @@ public final class MetricNames {
     public static final String ADMISSION_QUEUED = "image.admission.queued";
     /** Gauge: decoded pixels of the images in work now. */
     public static final String ADMISSION_PIXELS_IN_FLIGHT = "image.admission.pixels-in-flight";
+    /**
+     * Gauge: the autoscaling signal, demand per processing slot: (images in work + requests waiting)
+     * / limits.maxConcurrent. Up to 1 the slots keep up; above 1 requests queue (2 = one waits for
+     * every one in work). See docs/SCALING.md.
+     */
+    public static final String ADMISSION_LOAD = "image.admission.load";
+    /** Gauge: decoded pixels in work / limits.maxMegapixelsInFlight, 0 to 1: the pixel budget used. */
+    public static final String ADMISSION_PIXELS_UTILISATION = "image.admission.pixels-utilisation";
 
     // --- gRPC (GrpcMetricsInterceptor): every call to every method -------------------------------
 
@@ -102,6 +110,8 @@ public final class MetricNames {
                 PrometheusFamily.exact(ADMISSION_IN_FLIGHT, "image_admission_in_flight"),
                 PrometheusFamily.exact(ADMISSION_QUEUED, "image_admission_queued"),
                 PrometheusFamily.exact(ADMISSION_PIXELS_IN_FLIGHT, "image_admission_pixels_in_flight"),
+                PrometheusFamily.exact(ADMISSION_LOAD, "image_admission_load"),
+                PrometheusFamily.exact(ADMISSION_PIXELS_UTILISATION, "image_admission_pixels_utilisation"),
                 PrometheusFamily.labelled(GRPC_CALLS_PREFIX, "grpc_server_call_seconds", "method"),
                 PrometheusFamily.labelled(GRPC_HANDLED_PREFIX, "grpc_server_handled", "method", "code"),
                 PrometheusFamily.labelled(HTTP_REQUESTS_PREFIX, "http_server_request_seconds", "endpoint"),

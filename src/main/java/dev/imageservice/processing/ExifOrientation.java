@@ -1,5 +1,6 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageFormat;
 import com.drew.imaging.FileType;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.jpeg.JpegMetadataReader;

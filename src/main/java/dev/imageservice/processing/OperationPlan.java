@@ -1,5 +1,6 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;

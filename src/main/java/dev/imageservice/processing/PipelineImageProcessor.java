@@ -1,9 +1,10 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageFormat;
+import dev.imageservice.processing.format.ImageHeader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -74,25 +75,12 @@ public final class PipelineImageProcessor implements ImageProcessor {
             throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_BYTES,
                     "the image is " + Limits.bytes(size) + "; the limit is " + Limits.bytes(limits.maxInputBytes()));
         }
-        byte[] head = input.head(HEAD_BYTES);
-        ImageFormat format = ImageFormat.sniff(head);
-        if (!format.readable()) {
-            throw ImageProcessingException.unsupported("unsupported image format: " + format.displayName());
-        }
-        if (format == ImageFormat.UNKNOWN) {
-            // Nothing to read its dimensions from, so it is never handed to a decoder: a file
-            // without a recognised header could otherwise ask OpenCV for gigabytes of pixels.
-            throw ImageProcessingException.invalid("could not decode the image: not a recognised image format");
-        }
-        Optional<ImageHeader> header = readHeader(input, head, format);
-        header.ifPresent(h -> checkPixels(h.width(), h.height()));
-        Completeness.check(head, input.tail(Completeness.TAIL_BYTES), size, format);
-        Source source = new Source(input, head, format);
-        // Planned on the header's dimensions before waiting, so bad options are refused at once;
-        // without a header (rare formats) once the image is decoded.
-        OperationPlan plan = header.map(h -> plan(options, new Dimensions(h.width(), h.height()), source, true))
-                .orElse(null);
-        long expectedPixels = plan != null ? plan.peakPixels : limits.maxPixels(); // unknown: the largest allowed
+        ImageHeader header = HeaderChecks.check(input, limits);
+        Source source = new Source(input, input.head(HEAD_BYTES), header);
+        // Planned on the header's dimensions before waiting: bad options are refused at once, and
+        // admission counts the largest image any step holds.
+        OperationPlan plan = plan(options, new Dimensions(header.width(), header.height()), source, true);
+        long expectedPixels = plan.peakPixels;
         context.checkStillWanted();
 
         try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
@@ -106,38 +94,9 @@ public final class PipelineImageProcessor implements ImageProcessor {
         }
     }
 
-    /**
-     * Dimensions from the head of the file; from the whole file when the head is not enough (a TIFF
-     * keeps its directory anywhere, a JPEG may carry more metadata before its frame header).
-     */
-    private static java.util.Optional<ImageHeader> readHeader(EncodedImage input, byte[] head, ImageFormat format) {
-        boolean whole = head.length == input.size();
-        if (!whole && format == ImageFormat.TIFF) {
-            return ImageHeader.read(input.bytes(), format);
-        }
-        try {
-            return ImageHeader.read(head, format);
-        } catch (ImageProcessingException e) {
-            if (whole) {
-                throw e;
-            }
-            return ImageHeader.read(input.bytes(), format);
-        }
-    }
-
-    private long checkPixels(int width, int height) {
-        long pixels = (long) width * height;
-        if (pixels > limits.maxPixels()) {
-            throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_PIXELS,
-                    "the image is " + width + "x" + height + " = " + Limits.megapixels(pixels)
-                            + "; the limit is " + Limits.megapixels(limits.maxPixels()));
-        }
-        return pixels;
-    }
-
     private OperationPlan plan(ProcessingOptions options, Dimensions dimensions, Source source, boolean beforeDecode) {
         List<ImageOperation> operations = options.operations().isEmpty() ? defaultOperations : options.operations();
-        return OperationPlan.of(operations, dimensions, source.format, source::exifOrientation, encoderFor(options),
+        return OperationPlan.of(operations, dimensions, source.header.format(), source::exifOrientation, encoderFor(options),
                 options.format(), limits.maxPixels(), beforeDecode);
     }
 
@@ -152,16 +111,20 @@ public final class PipelineImageProcessor implements ImageProcessor {
         try {
             long start = System.nanoTime();
             byte[] input = source.bytes();
-            if (planned != null && planned.shrinkFactor > 1) {
+            if (planned.shrinkFactor > 1) {
                 decoded = ShrinkOnLoad.decode(input, planned.shrinkFactor);
             }
             if (decoded == null) {
-                decoded = decoder.decode(input, source.format);
+                decoded = decoder.decode(input, source.header);
             }
-            checkPixels(decoded.cols(), decoded.rows()); // for formats whose header we do not parse
+            HeaderChecks.checkPixels(decoded.cols(), decoded.rows(), limits); // in case the header lied
             ImageInfo decodedInfo = info(decoded);
-            OperationPlan plan = planned != null ? planned
-                    : plan(options, new Dimensions(decoded.cols(), decoded.rows()), source, false);
+            OperationPlan plan = planned;
+            if (planned.shrinkFactor == 1
+                    && (decoded.cols() != source.header.width() || decoded.rows() != source.header.height())) {
+                // The header lied about the size: plan again on the real one (and refuse what no longer fits).
+                plan = plan(options, new Dimensions(decoded.cols(), decoded.rows()), source, false);
+            }
             long decodedAt = System.nanoTime();
             current = decoded;
             List<OperationTime> times = new ArrayList<>(plan.steps.size());
@@ -177,7 +140,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             long transformedAt = System.nanoTime();
             byte[] output = plan.encoder.encode(current);
             long encodedAt = System.nanoTime();
-            return new ProcessedImage(output, plan.encoder.contentType(), source.format, info(current), input.length,
+            return new ProcessedImage(output, plan.encoder.contentType(), source.header.format(), info(current), input.length,
                     decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt, decodedInfo, times);
         } finally {
             if (current != null && current != decoded) {
@@ -201,14 +164,16 @@ public final class PipelineImageProcessor implements ImageProcessor {
     private static final class Source {
         final EncodedImage input;
         final byte[] head;
+        final ImageHeader header;
         final ImageFormat format;
         private byte[] bytes;
         private int orientation;
 
-        Source(EncodedImage input, byte[] head, ImageFormat format) {
+        Source(EncodedImage input, byte[] head, ImageHeader header) {
             this.input = input;
             this.head = head;
-            this.format = format;
+            this.header = header;
+            this.format = header.format();
         }
 
         byte[] bytes() {

@@ -1,5 +1,6 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageFormat;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
