@@ -15,7 +15,7 @@ final class GrpcStatuses {
 
     static Status of(ImageProcessingException e) {
         Status status = switch (e.kind()) {
-            case INVALID_IMAGE, UNSUPPORTED_FORMAT, TOO_MANY_PIXELS -> Status.INVALID_ARGUMENT;
+            case INVALID_IMAGE, INVALID_OPTIONS, UNSUPPORTED_FORMAT, TOO_MANY_PIXELS -> Status.INVALID_ARGUMENT;
             case TOO_MANY_BYTES, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
             case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
             case CANCELLED -> Status.CANCELLED;

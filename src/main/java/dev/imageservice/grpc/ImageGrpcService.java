@@ -69,7 +69,7 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
         ByteString input = request.getImageData();
         ProcessedImage result;
         try {
-            result = processor.process(new ByteStringImage(input), requestContext());
+            result = processor.process(new ByteStringImage(input), ProtoOptions.of(request), requestContext());
         } catch (ImageProcessingException e) {
             LOG.info("ProcessImage refused: in={} B: {}: {}", input.size(), e.kind(), e.getMessage());
             fail(responses, GrpcStatuses.of(e));

@@ -37,6 +37,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
     // Guarded by this: the call's callbacks come from gRPC threads one at a time, but the
     // on-ready handler, the cancel handler and the idle check can run concurrently with them.
     private byte[] upload = new byte[0];
+    private ImageChunk options;
     private int uploaded;
     private byte[] output;
     private int sent;
@@ -65,6 +66,9 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
             return;
         }
         lastProgressNanos = System.nanoTime();
+        if (options == null) {
+            options = ProtoOptions.optionsOf(chunk); // the first chunk carries the options
+        }
         ByteString data = chunk.getData();
         long total = (long) uploaded + data.size();
         if (total > maxInputBytes) {
@@ -103,7 +107,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
         }
         ProcessedImage result;
         try {
-            result = processor.process(image, context);
+            result = processor.process(dev.imageservice.processing.EncodedImage.of(image), ProtoOptions.of(options), context);
         } catch (ImageProcessingException e) {
             LOG.info("ProcessImageStream refused: in={} B: {}: {}", image.length, e.kind(), e.getMessage());
             fail(GrpcStatuses.of(e));

@@ -42,7 +42,7 @@ public final class ImageProcessingExceptionMapper implements ExceptionMapper<Ima
 
     static int statusOf(ImageProcessingException.Kind kind) {
         return switch (kind) {
-            case INVALID_IMAGE -> 400;
+            case INVALID_IMAGE, INVALID_OPTIONS -> 400;
             case UNSUPPORTED_FORMAT -> 415;
             case TOO_MANY_BYTES -> 413;
             case TOO_MANY_PIXELS -> 422; // well-formed, but more than we will decode

@@ -1,8 +1,10 @@
 package dev.imageservice.http;
 
+import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.ProcessingOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -61,21 +63,22 @@ public final class ProcessResource {
         }
         String fileName = part.getContentDisposition() == null ? null : part.getContentDisposition().getFileName();
         try (InputStream in = part.getValueAs(InputStream.class)) {
-            return process(BoundedInput.readAtMost(in, maxInputBytes), fileName, request);
+            return process(BoundedInput.readAtMost(in, maxInputBytes), fileName, request,
+                    ProcessOptionsParser.fromForm(request, part));
         }
     }
 
     @POST
     @Consumes({"image/*", MediaType.APPLICATION_OCTET_STREAM})
     public Response processBody(InputStream body, @Context HttpServletRequest request) throws IOException {
-        return process(BoundedInput.readAtMost(body, maxInputBytes), null, request);
+        return process(BoundedInput.readAtMost(body, maxInputBytes), null, request, ProcessOptionsParser.fromQuery(request));
     }
 
-    private Response process(byte[] input, String uploadName, HttpServletRequest request) {
+    private Response process(byte[] input, String uploadName, HttpServletRequest request, ProcessingOptions options) {
         ProcessedImage result;
         try {
             // Built once the body is read: only then can the request wait (for admission).
-            result = processor.process(input, HttpRequestContexts.of(request));
+            result = processor.process(EncodedImage.of(input), options, HttpRequestContexts.of(request));
         } catch (ImageProcessingException e) {
             LOG.info("POST /api/v1/process refused: in={} B: {}", input.length, e.getMessage());
             throw e;
@@ -88,7 +91,7 @@ public final class ProcessResource {
         return Response.ok(result.output(), result.contentType())
                 // Known up front: lets clients show download progress instead of a chunked stream.
                 .header(HttpHeaders.CONTENT_LENGTH, result.output().length)
-                .header(HttpHeaders.CONTENT_DISPOSITION, DownloadNames.inlineDisposition(uploadName))
+                .header(HttpHeaders.CONTENT_DISPOSITION, DownloadNames.inlineDisposition(uploadName, options.format().extension()))
                 .header(PROCESSING_TIME_HEADER, millis(result.totalNanos()))
                 .header(WIDTH_HEADER, result.info().width())
                 .header(HEIGHT_HEADER, result.info().height())

@@ -8,6 +8,7 @@ import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.ProcessingOptions;
 import dev.imageservice.processing.RequestContext;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,10 +30,12 @@ public final class MeteredImageProcessor implements ImageProcessor {
     private final Histogram inputBytes;
     private final Histogram outputBytes;
     private final Histogram decodedPixels;
+    private final OperationTimers operationTimers;
     private final Map<ImageProcessingException.Kind, Meter> failed = new EnumMap<>(ImageProcessingException.Kind.class);
 
     public MeteredImageProcessor(ImageProcessor delegate, MetricRegistry metrics) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        operationTimers = new OperationTimers(metrics);
         process = metrics.timer(MetricNames.PROCESS);
         decode = metrics.timer(MetricNames.STAGE_DECODE);
         transform = metrics.timer(MetricNames.STAGE_TRANSFORM);
@@ -49,15 +52,21 @@ public final class MeteredImageProcessor implements ImageProcessor {
 
     @Override
     public ProcessedImage process(EncodedImage input, RequestContext context) {
+        return process(input, ProcessingOptions.DEFAULT, context);
+    }
+
+    @Override
+    public ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
         inputBytes.update(input == null ? 0 : input.size());
         Timer.Context call = process.time();
         try {
-            ProcessedImage result = delegate.process(input, context);
+            ProcessedImage result = delegate.process(input, options, context);
             decode.update(result.decodeNanos(), TimeUnit.NANOSECONDS);
             transform.update(result.transformNanos(), TimeUnit.NANOSECONDS);
             encode.update(result.encodeNanos(), TimeUnit.NANOSECONDS);
             outputBytes.update(result.output().length);
-            decodedPixels.update(result.info().pixels());
+            decodedPixels.update(result.decoded().pixels());
+            operationTimers.record(result.operations());
             return result;
         } catch (ImageProcessingException e) {
             failed.get(e.kind()).mark();

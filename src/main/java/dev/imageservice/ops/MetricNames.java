@@ -23,6 +23,8 @@ public final class MetricNames {
     public static final String STAGE_DECODE = STAGE_PREFIX + "decode";
     public static final String STAGE_TRANSFORM = STAGE_PREFIX + "transform";
     public static final String STAGE_ENCODE = STAGE_PREFIX + "encode";
+    /** Timers {@code image.processing.operation.<name>}: each operation of a successful call (resize, crop, ...). */
+    public static final String OPERATION_PREFIX = "image.processing.operation.";
     /** Meters, one per {@link ImageProcessingException.Kind}: calls that failed for that reason. */
     public static final String FAILED_PREFIX = "image.processing.failed.";
     /** Histogram: size of each input, in bytes (every call). */
@@ -81,6 +83,10 @@ public final class MetricNames {
         return FAILED_PREFIX + kind.name();
     }
 
+    public static String operation(String name) {
+        return OPERATION_PREFIX + name;
+    }
+
     public static String grpcCalls(String fullMethodName) {
         return GRPC_CALLS_PREFIX + fullMethodName;
     }
@@ -105,6 +111,7 @@ public final class MetricNames {
         return List.of(
                 PrometheusFamily.exact(PROCESS, "image_processing_seconds"),
                 PrometheusFamily.labelled(STAGE_PREFIX, "image_processing_stage_seconds", "stage"),
+                PrometheusFamily.labelled(OPERATION_PREFIX, "image_processing_operation_seconds", "operation"),
                 PrometheusFamily.labelled(FAILED_PREFIX, "image_processing_failed", "kind"),
                 PrometheusFamily.exact(INPUT_BYTES, "image_processing_input_bytes"),
                 PrometheusFamily.exact(OUTPUT_BYTES, "image_processing_output_bytes"),

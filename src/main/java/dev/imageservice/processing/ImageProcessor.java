@@ -13,6 +13,19 @@ public interface ImageProcessor {
      */
     ProcessedImage process(EncodedImage input, RequestContext context);
 
+    /**
+     * Processes one encoded image with the given operations and output format. Processors that
+     * know only the default processing accept only {@link ProcessingOptions#DEFAULT}-like options.
+     *
+     * @throws ImageProcessingException when the input or the options are refused, or processing fails
+     */
+    default ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
+        if (!options.isDefault()) {
+            throw ImageProcessingException.invalidOptions("this processor supports no operations or output formats");
+        }
+        return process(input, context);
+    }
+
     /** Processes one encoded image held in an array. */
     default ProcessedImage process(byte[] input, RequestContext context) {
         return process(EncodedImage.of(input), context);
