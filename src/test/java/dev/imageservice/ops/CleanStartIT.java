@@ -1,0 +1,45 @@
+package dev.imageservice.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageservice.testing.ServiceProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shaded jar started as the README says ({@code java -jar target/image-service.jar server
+ * config.yml}): a normal start and stop prints no WARN or ERROR line, and the access log still logs.
+ * Runs after {@code package} (failsafe), because the jar's manifest is part of what is checked.
+ */
+class CleanStartIT {
+    private ServiceProcess service;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (service != null) {
+            service.kill();
+        }
+    }
+
+    @Test
+    void normalStartAndStopLogNoWarningOrError() throws Exception {
+        service = ServiceProcess.startJar(Map.of());
+        int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + service.httpPort() + "/api/v1/limits")).build(),
+                BodyHandlers.discarding()).statusCode();
+        assertThat(status).isEqualTo(200);
+        service.awaitLine(line -> line.contains("\"GET /api/v1/limits HTTP/1.1\" 200"), Duration.ofSeconds(10));
+        assertThat(service.stop(Duration.ofSeconds(30))).isZero();
+
+        List<String> lines = service.output();
+        assertThat(lines).anyMatch(line -> line.contains("ready: HTTP port"));
+        assertThat(lines).as("a normal start and stop").noneMatch(line -> line.matches("(?s).*\\b(WARN|ERROR)\\b.*"));
+    }
+}
