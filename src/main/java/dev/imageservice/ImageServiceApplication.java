@@ -15,6 +15,7 @@ import dev.imageservice.ops.HttpMetricsFilter;
 import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
+import dev.imageservice.ops.PrometheusMetrics;
 import dev.imageservice.ops.ReadyLogger;
 import dev.imageservice.http.ActiveLimits;
 import dev.imageservice.http.ImageProcessingExceptionMapper;
@@ -87,10 +88,12 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         ImageProcessor processor = createProcessor(limits);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
-        ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
+        PrometheusMetrics prometheus = new PrometheusMetrics();
+        ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics(), prometheus);
         if (processor instanceof PipelineImageProcessor pipeline) {
             AdmissionGauges.register(environment.metrics(), pipeline.admission());
         }
+        AdmissionGauges.registerLimits(environment.metrics(), limits);
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
@@ -102,7 +105,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
                         reflectionV1Alpha()),
-                List.of(new GrpcMetricsInterceptor(environment.metrics())),
+                List.of(new GrpcMetricsInterceptor(environment.metrics(), prometheus)),
                 limits);
         environment.lifecycle().manage(grpcServer);
 
@@ -124,8 +127,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
-        environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
-        environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
+        environment.jersey().register(new HttpMetricsFilter(environment.metrics(), prometheus));
+        environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics(), prometheus))
                 .addMapping("/prometheus");
 
         environment.lifecycle().addServerLifecycleListener(

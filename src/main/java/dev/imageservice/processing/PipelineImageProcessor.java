@@ -82,9 +82,11 @@ public final class PipelineImageProcessor implements ImageProcessor {
         Completeness.check(head, input.tail(Completeness.TAIL_BYTES), size, format);
         context.checkStillWanted();
 
+        long queuedAt = System.nanoTime();
         try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
+            context.stages().stageEnded(StageListener.Stage.QUEUE, "queue", queuedAt, System.nanoTime());
             context.checkStillWanted();
-            return decodeTransformEncode(input.bytes(), format);
+            return decodeTransformEncode(input.bytes(), format, context.stages());
         } catch (OutOfMemoryError e) {
             // One image's buffers did not fit the heap: refuse this one, the process stays healthy
             // (the failed allocation is not kept) and the next request may well fit.
@@ -122,7 +124,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
         return pixels;
     }
 
-    private ProcessedImage decodeTransformEncode(byte[] input, ImageFormat format) {
+    private ProcessedImage decodeTransformEncode(byte[] input, ImageFormat format, StageListener stages) {
         Mat decoded = null;
         Mat transformed = null;
         try {
@@ -132,10 +134,13 @@ public final class PipelineImageProcessor implements ImageProcessor {
             ImageInfo info = new ImageInfo(decoded.cols(), decoded.rows(), decoded.channels(),
                     CvType.depth(decoded.type()) == CvType.CV_16U ? 16 : 8);
             long decodedAt = System.nanoTime();
+            stages.stageEnded(StageListener.Stage.DECODE, "decode", start, decodedAt);
             transformed = operation.apply(decoded);
             long transformedAt = System.nanoTime();
+            stages.stageEnded(StageListener.Stage.OPERATION, operation.name(), decodedAt, transformedAt);
             byte[] output = encoder.encode(transformed);
             long encodedAt = System.nanoTime();
+            stages.stageEnded(StageListener.Stage.ENCODE, "encode", transformedAt, encodedAt);
             return new ProcessedImage(output, encoder.contentType(), format, info, input.length,
                     decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt);
         } finally {
