@@ -17,6 +17,10 @@ import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
 import dev.imageservice.ops.PrometheusMetrics;
 import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.ops.requests.GrpcRequestInterceptor;
+import dev.imageservice.ops.requests.HttpRequestFilter;
+import dev.imageservice.ops.requests.TracedImageProcessor;
+import dev.imageservice.ops.requests.Tracing;
 import dev.imageservice.http.ActiveLimits;
 import dev.imageservice.http.ImageProcessingExceptionMapper;
 import dev.imageservice.http.LimitsResource;
@@ -37,7 +41,10 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.dropwizard.forms.MultiPartBundle;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +96,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
         PrometheusMetrics prometheus = new PrometheusMetrics();
-        ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics(), prometheus);
+        Tracing tracing = createTracing();
+        environment.lifecycle().manage(tracing);
+        LOG.info("Tracing: {}", tracing.isOn() ? "on, exported by OTLP" : "off (no OTEL_EXPORTER_OTLP_ENDPOINT)");
+        ImageProcessor metered = new TracedImageProcessor(
+                new MeteredImageProcessor(processor, environment.metrics(), prometheus), tracing);
         if (processor instanceof PipelineImageProcessor pipeline) {
             AdmissionGauges.register(environment.metrics(), pipeline.admission());
         }
@@ -105,7 +116,9 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
                         reflectionV1Alpha()),
-                List.of(new GrpcMetricsInterceptor(environment.metrics(), prometheus)),
+                // The last sees a call first: ids and trace first, so metrics and everything after log with them.
+                List.of(new GrpcMetricsInterceptor(environment.metrics(), prometheus),
+                        new GrpcRequestInterceptor(tracing, Set.of(ImageServiceGrpc.SERVICE_NAME))),
                 limits);
         environment.lifecycle().manage(grpcServer);
 
@@ -120,6 +133,9 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.lifecycle().addEventListener(
                 config.getOps().buildShutdownSequence(grpcHealthReporter, List.of(grpcServer::stopAccepting)));
 
+        // Request ids (and the API's server spans) for everything on the application port.
+        environment.servlets().addFilter("request-ids", new HttpRequestFilter(tracing, "/api/"))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
@@ -133,6 +149,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
         environment.lifecycle().addServerLifecycleListener(
                 new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
+    }
+
+    /** Tracing from the standard OTEL_* environment variables; tests override this to catch spans. */
+    protected Tracing createTracing() {
+        return Tracing.fromEnvironment(System.getenv());
     }
 
     /** The processor behind every transport; tests override this to supply a broken one. */
