@@ -19,6 +19,7 @@ import dev.imageservice.ops.PrometheusMetrics;
 import dev.imageservice.ops.ReadyLogger;
 import dev.imageservice.ops.requests.GrpcRequestInterceptor;
 import dev.imageservice.ops.requests.HttpRequestFilter;
+import dev.imageservice.ops.requests.RequestIdExceptionMapper;
 import dev.imageservice.ops.requests.TracedImageProcessor;
 import dev.imageservice.ops.requests.Tracing;
 import dev.imageservice.http.ActiveLimits;
@@ -140,6 +141,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
         environment.jersey().register(new ImageProcessingExceptionMapper());
+        environment.jersey().register(new RequestIdExceptionMapper());
+        environment.jersey().register(new RequestIdExceptionMapper.ForIllegalState());
         environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
