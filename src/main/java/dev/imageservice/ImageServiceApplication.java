@@ -18,6 +18,8 @@ import dev.imageservice.ops.PrometheusExposition;
 import dev.imageservice.ops.PrometheusMetrics;
 import dev.imageservice.ops.ReadyLogger;
 import dev.imageservice.ops.requests.GrpcRequestInterceptor;
+import dev.imageservice.ops.status.StatusSampler;
+import dev.imageservice.ops.status.StatusServlet;
 import dev.imageservice.ops.requests.HttpRequestFilter;
 import dev.imageservice.ops.requests.RequestIdExceptionMapper;
 import dev.imageservice.ops.requests.TracedImageProcessor;
@@ -147,6 +149,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics(), prometheus));
+        // The live status page (web/status.html) reads this every second.
+        StatusSampler status = new StatusSampler(prometheus, environment.metrics());
+        environment.lifecycle().manage(status);
+        environment.servlets().addServlet("status", new StatusServlet(status, environment.getObjectMapper()))
+                .addMapping("/status.json");
         environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics(), prometheus))
                 .addMapping("/prometheus");
 

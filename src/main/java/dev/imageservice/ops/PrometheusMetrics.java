@@ -55,6 +55,23 @@ public final class PrometheusMetrics {
             "Time of each HTTP API request until its response headers are ready.", SECONDS,
             "method", "route", "status_class");
 
+    /** The processor's call-time histogram (the status page reads it). */
+    public Histogram processSeconds() {
+        return processSeconds;
+    }
+
+    /** Its finite bucket bounds, then +Inf: what {@code processSeconds().get().buckets} counts up to. */
+    public double[] processSecondsBounds() {
+        double[] bounds = java.util.Arrays.copyOf(SECONDS, SECONDS.length + 1);
+        bounds[SECONDS.length] = Double.POSITIVE_INFINITY;
+        return bounds;
+    }
+
+    /** Calls failed with {@code kind} so far. */
+    public double failedCount(String kind) {
+        return failed.labels(kind).get();
+    }
+
     /** The registry that holds these (and what else the exposition adds to it). */
     public CollectorRegistry registry() {
         return registry;
