@@ -12,6 +12,7 @@ import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
 import dev.imageservice.ops.GrpcServerHealthCheck;
 import dev.imageservice.ops.HttpMetricsFilter;
+import dev.imageservice.ops.LoadSignalGauges;
 import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
@@ -24,6 +25,9 @@ import dev.imageservice.ops.requests.HttpRequestFilter;
 import dev.imageservice.ops.requests.RequestIdExceptionMapper;
 import dev.imageservice.ops.requests.TracedImageProcessor;
 import dev.imageservice.ops.requests.Tracing;
+import dev.imageservice.ops.ReadinessServlet;
+import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.ops.ShutdownHealthCheck;
 import dev.imageservice.http.ActiveLimits;
 import dev.imageservice.http.ImageProcessingExceptionMapper;
 import dev.imageservice.http.LimitsResource;
@@ -106,6 +110,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 new MeteredImageProcessor(processor, environment.metrics(), prometheus), tracing);
         if (processor instanceof PipelineImageProcessor pipeline) {
             AdmissionGauges.register(environment.metrics(), pipeline.admission());
+            LoadSignalGauges.register(environment.metrics(), pipeline.admission(), limits);
         }
         AdmissionGauges.registerLimits(environment.metrics(), limits);
 
@@ -132,6 +137,10 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 environment.healthChecks(),
                 List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ImageServiceGrpc.SERVICE_NAME));
         environment.lifecycle().manage(grpcHealthReporter);
+        // The admin /healthcheck turns 500 when shutdown begins, as gRPC health turns NOT_SERVING.
+        environment.healthChecks().register("shutdown", new ShutdownHealthCheck(grpcHealthReporter));
+        // Admin GET /ready: the gRPC health status over HTTP for proxies (scripts/local-cluster.sh).
+        environment.admin().addServlet("ready", new ReadinessServlet(grpcHealthReporter)).addMapping("/ready");
         // Jetty stops accepting HTTP by itself when it stops; gRPC must be told at the same moment.
         environment.lifecycle().addEventListener(
                 config.getOps().buildShutdownSequence(grpcHealthReporter, List.of(grpcServer::stopAccepting)));

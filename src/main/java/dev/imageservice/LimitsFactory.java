@@ -28,8 +28,10 @@ public class LimitsFactory {
     private DataSize maxInputSize = DataSize.mebibytes(64);
 
     /**
-     * Largest decoded image accepted, in megapixels (width x height / 1,000,000). At most 500: the
-     * PNG of a larger 4-channel image would not fit in one Java array.
+     * Largest decoded image accepted, in megapixels (width x height / 1,000,000). At most 500: about
+     * where the PNG of an 8-bit 4-channel image (4 bytes a pixel) outgrows one Java array (2 GiB).
+     * A 16-bit RGBA image (8 bytes a pixel) outgrows it at about 268 MP: with a limit above that, such
+     * an image can pass the header check and then fail when its PNG is written ("larger than 2 GiB").
      */
     @Min(1)
     @Max(500)

@@ -2,7 +2,6 @@ package dev.imageservice.bench;
 
 import dev.imageservice.processing.Codecs;
 import dev.imageservice.processing.FastDecoder;
-import dev.imageservice.processing.ImageFormat;
 import dev.imageservice.processing.OpenCvDecoder;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.OpenCvPngEncoder;
@@ -11,6 +10,8 @@ import dev.imageservice.processing.PngEncoder;
 import dev.imageservice.processing.ProcessedImage;
 import dev.imageservice.processing.SwapChannels;
 import dev.imageservice.processing.Limits;
+import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.processing.format.ImageHeader;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.opencv.core.CvType;
@@ -55,6 +56,7 @@ public class CodecBenchmark {
     private Mat swapped;
     private final OpenCvDecoder openCvDecoder = new OpenCvDecoder();
     private FastDecoder fastDecoder;
+    private ImageHeader header;
     private final SwapChannels swap = new SwapChannels();
     private final OpenCvPngEncoder openCvPng = new OpenCvPngEncoder();
     private final PngEncoder ourPng = new PngEncoder(PngEncoder.ChannelOrder.RGB);
@@ -74,7 +76,8 @@ public class CodecBenchmark {
         fastDecoder = new FastDecoder(openCvDecoder);
         stock = PipelineImageProcessor.channelSwapToPng(LIMITS, Codecs.OPENCV);
         fast = PipelineImageProcessor.channelSwapToPng(LIMITS, Codecs.FAST);
-        decoded = openCvDecoder.decode(jpeg, ImageFormat.JPEG);
+        header = FormatProbe.probe(jpeg);
+        decoded = openCvDecoder.decode(jpeg, header);
         swapped = swap.apply(decoded);
     }
 
@@ -86,7 +89,7 @@ public class CodecBenchmark {
 
     @Benchmark
     public long decodeStock() {
-        Mat mat = openCvDecoder.decode(jpeg, ImageFormat.JPEG);
+        Mat mat = openCvDecoder.decode(jpeg, header);
         long total = mat.total();
         mat.release();
         return total;
@@ -94,7 +97,7 @@ public class CodecBenchmark {
 
     @Benchmark
     public long decodeFast() {
-        Mat mat = fastDecoder.decode(jpeg, ImageFormat.JPEG);
+        Mat mat = fastDecoder.decode(jpeg, header);
         long total = mat.total();
         mat.release();
         return total;

@@ -1,7 +1,6 @@
 package dev.imageservice.jmh;
 
 import dev.imageservice.cli.bench.PhotoLikeImage;
-import dev.imageservice.processing.ImageFormat;
 import dev.imageservice.processing.Codecs;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvDecoder;
@@ -9,6 +8,8 @@ import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.OpenCvPngEncoder;
 import dev.imageservice.processing.PipelineImageProcessor;
 import dev.imageservice.processing.SwapChannels;
+import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.processing.format.ImageHeader;
 import java.util.concurrent.TimeUnit;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
@@ -53,6 +54,7 @@ public class ProcessorBenchmark {
     public PhotoLikeImage.Size size;
 
     private byte[] jpeg;
+    private ImageHeader header;
     private MatOfByte jpegNative;
     private Mat decoded;
     private Mat swapped;
@@ -72,6 +74,7 @@ public class ProcessorBenchmark {
         // The stock OpenCV path, so that processor / bare is the overhead of our code over the same calls.
         processor = PipelineImageProcessor.channelSwapToPng(new Limits(1L << 30, 100_000_000L, 2, 200_000_000L, 100,
                 TimeUnit.SECONDS.toNanos(30)), Codecs.OPENCV);
+        header = FormatProbe.probe(jpeg);
         jpegNative = new MatOfByte(jpeg);
         decoded = Imgcodecs.imdecode(jpegNative, Imgcodecs.IMREAD_UNCHANGED);
         swapped = new Mat();
@@ -98,7 +101,7 @@ public class ProcessorBenchmark {
 
     @Benchmark
     public int decodeProcessor() {
-        Mat image = decoder.decode(jpeg, ImageFormat.JPEG);
+        Mat image = decoder.decode(jpeg, header);
         int rows = image.rows();
         image.release();
         return rows;

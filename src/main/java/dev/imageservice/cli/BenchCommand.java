@@ -33,7 +33,8 @@ public class BenchCommand extends Command {
     public void configure(Subparser subparser) {
         subparser.addArgument("--target").setDefault("grpc://localhost:50051")
                 .help("grpc://host:port or http://host:port[/path]; HTTP posts to "
-                        + BenchTarget.DEFAULT_HTTP_PATH + " unless a path is given");
+                        + BenchTarget.DEFAULT_HTTP_PATH + " unless a path is given; several gRPC servers as"
+                        + " grpc://host:port,host:port or dns:///name:port, balanced with round_robin");
         subparser.addArgument("--concurrency").type(Integer.class).setDefault(16)
                 .help("simulated clients, each with one request in flight");
         subparser.addArgument("--duration").setDefault("10s")
@@ -46,6 +47,9 @@ public class BenchCommand extends Command {
                 .help("open a new connection for every request and close it after (as the tutorial's k6 test)");
         subparser.addArgument("--connections").type(Integer.class).setDefault(1)
                 .help("gRPC only: connections shared by the clients when they are kept");
+        subparser.addArgument("--no-retry").action(Arguments.storeTrue())
+                .help("gRPC only: do not retry calls that failed UNAVAILABLE (the shipped service config retries"
+                        + " them on another server)");
         subparser.addArgument("--http-body").choices("multipart", "raw").setDefault("multipart")
                 .help("HTTP only: multipart/form-data with part 'image', or the raw image as the body");
         subparser.addArgument("--server-pid").type(Long.class)
@@ -79,7 +83,7 @@ public class BenchCommand extends Command {
         return new BenchOptions(BenchTarget.parse(namespace.getString("target")), images, load,
                 namespace.getBoolean("new_connection_per_request"), namespace.getInt("connections"),
                 HttpRequestSender.BodyKind.valueOf(namespace.getString("http_body").toUpperCase(Locale.ROOT)),
-                namespace.getLong("server_pid"));
+                namespace.getLong("server_pid"), !namespace.getBoolean("no_retry"));
     }
 
     static java.time.Duration duration(String text, String option) {

@@ -4,15 +4,13 @@ import ch.qos.logback.classic.Level;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.processing.ImageFormat;
-import dev.imageservice.processing.ImageHeader;
+import dev.imageservice.processing.format.FormatProbe;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,7 +36,8 @@ public class ClientCommand extends Command {
     @Override
     public void configure(Subparser subparser) {
         subparser.addArgument("--target").setDefault("localhost:50051")
-                .help("host:port of the gRPC server (default: localhost:50051)");
+                .help("host:port of the gRPC server (default: localhost:50051); several as host:port,host:port"
+                        + " or dns:///name:port are balanced with round_robin, UNAVAILABLE retried on another");
         subparser.addArgument("--timeout").type(Integer.class).setDefault(60)
                 .help("seconds to wait for the answer (default: 60)");
         subparser.addArgument("--max-message-size").dest("maxMessageMib").type(Integer.class)
@@ -63,8 +62,8 @@ public class ClientCommand extends Command {
         int maxMessageBytes = Math.toIntExact(Math.min(Integer.MAX_VALUE, namespace.getInt("maxMessageMib") * (1L << 20)));
         boolean stream = namespace.getBoolean("stream") || needsStreaming(image, maxMessageBytes);
 
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target)
-                .usePlaintext()
+        // One or several servers (host:port,host:port or dns:///name:port), round_robin, retries.
+        ManagedChannel channel = GrpcChannels.forTarget(target)
                 // Never below gRPC's default: streamed answers come in 1 MiB chunks plus framing.
                 .maxInboundMessageSize(Math.max(maxMessageBytes, GRPC_DEFAULT_MAX_MESSAGE_BYTES))
                 .build();
@@ -105,9 +104,7 @@ public class ClientCommand extends Command {
             return true;
         }
         try {
-            return ImageHeader.read(image, ImageFormat.sniff(image))
-                    .map(header -> header.pixels() * 8 > maxMessageBytes)
-                    .orElse(false);
+            return FormatProbe.probe(image).pixels() * 8 > maxMessageBytes;
         } catch (RuntimeException e) {
             return false; // not an image we can read the header of: let the server say what it is
         }

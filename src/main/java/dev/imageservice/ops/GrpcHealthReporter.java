@@ -66,6 +66,16 @@ public final class GrpcHealthReporter implements Managed {
         enterTerminalState();
     }
 
+    /** True once shutdown has begun (or the reporter stopped): the status stays NOT_SERVING. */
+    public boolean isShuttingDown() {
+        return terminal;
+    }
+
+    /** True while the last run of the checks passed and shutdown has not begun: what gRPC health says. */
+    public boolean isServing() {
+        return !terminal && lastStatus == ServingStatus.SERVING;
+    }
+
     /** Runs every health check once and sets the gRPC status from the results. */
     void update() {
         if (terminal) {

@@ -44,6 +44,14 @@ public final class MetricNames {
     public static final String ADMISSION_QUEUED = "image.admission.queued";
     /** Gauge: decoded pixels of the images in work now. */
     public static final String ADMISSION_PIXELS_IN_FLIGHT = "image.admission.pixels-in-flight";
+    /**
+     * Gauge: the autoscaling signal, demand per processing slot: (images in work + requests waiting)
+     * / limits.maxConcurrent. Up to 1 the slots keep up; above 1 requests queue (2 = one waits for
+     * every one in work). See docs/SCALING.md.
+     */
+    public static final String ADMISSION_LOAD = "image.admission.load";
+    /** Gauge: decoded pixels in work / limits.maxMegapixelsInFlight, 0 to 1: the pixel budget used. */
+    public static final String ADMISSION_PIXELS_UTILISATION = "image.admission.pixels-utilisation";
 
     // --- gRPC (GrpcMetricsInterceptor): every call to every method -------------------------------
 
@@ -125,6 +133,8 @@ public final class MetricNames {
                 PrometheusFamily.exact(ADMISSION_PIXELS_IN_FLIGHT, "image_admission_pixels_in_flight"),
                 PrometheusFamily.exact(ADMISSION_MAX_IN_FLIGHT, "image_admission_max_in_flight"),
                 PrometheusFamily.exact(ADMISSION_MAX_QUEUED, "image_admission_max_queued"),
-                PrometheusFamily.exact(ADMISSION_MAX_PIXELS_IN_FLIGHT, "image_admission_max_pixels_in_flight"));
+                PrometheusFamily.exact(ADMISSION_MAX_PIXELS_IN_FLIGHT, "image_admission_max_pixels_in_flight"),
+                PrometheusFamily.exact(ADMISSION_LOAD, "image_admission_load"),
+                PrometheusFamily.exact(ADMISSION_PIXELS_UTILISATION, "image_admission_pixels_utilisation"));
     }
 }

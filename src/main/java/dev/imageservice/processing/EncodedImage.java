@@ -1,25 +1,15 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ProbeInput;
 import java.util.Arrays;
 
 /**
- * An encoded image as a transport holds it. The processor reads only its head and tail for the
- * cheap checks, and takes all of its bytes once the request is admitted, so a request that waits
- * for admission costs no copy beyond the one its transport already holds.
+ * An encoded image as a transport holds it. The processor's header probe reads its size, head and
+ * (for a JPEG) tail; all of its bytes are taken once the request is admitted (and by the probe only
+ * when a header reaches past the head), so a request that waits for admission costs no copy beyond
+ * the one its transport already holds. {@link #bytes()} may copy.
  */
-public interface EncodedImage {
-
-    /** Size in bytes. */
-    int size();
-
-    /** The first {@code n} bytes, or all of them if there are fewer. */
-    byte[] head(int n);
-
-    /** The last {@code n} bytes, or all of them if there are fewer. */
-    byte[] tail(int n);
-
-    /** All the bytes. May copy: the processor calls it once, when it is about to decode. */
-    byte[] bytes();
+public interface EncodedImage extends ProbeInput {
 
     /** An image already in one array (nothing is copied, the array is not written). */
     static EncodedImage of(byte[] data) {

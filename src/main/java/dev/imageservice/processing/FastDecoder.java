@@ -1,5 +1,7 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageHeader;
+import dev.imageservice.processing.format.JpegTraits;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.PixelInterleavedSampleModel;
@@ -7,6 +9,7 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -45,14 +48,14 @@ public final class FastDecoder implements ImageDecoder {
     }
 
     @Override
-    public Mat decode(byte[] data, ImageFormat format) {
-        if (format == ImageFormat.JPEG && jpegReader != null && JpegMarkers.plain(data)) {
+    public Mat decode(byte[] data, ImageHeader header) {
+        if (header.traits() instanceof JpegTraits jpeg && jpegReader != null && plain(jpeg)) {
             Mat decoded = decodeJpeg(data);
             if (decoded != null) {
                 return decoded;
             }
         }
-        return fallback.decode(data, format);
+        return fallback.decode(data, header);
     }
 
     /** The pixels as OpenCV would decode them, or null to leave this image to the fallback. */
@@ -159,88 +162,23 @@ public final class FastDecoder implements ImageDecoder {
         }
     }
 
-    /** What the JPEG's markers say, read up to the first scan without decoding anything. */
-    static final class JpegMarkers {
-        private JpegMarkers() {
+    /**
+     * True for the JPEGs the JDK reader decodes exactly as libjpeg does under OpenCV: 8-bit
+     * baseline, extended or progressive Huffman, gray or surely YCbCr, no ICC profile, markers
+     * well-formed up to the first scan.
+     */
+    static boolean plain(JpegTraits jpeg) {
+        if (!jpeg.wellFormed() || !jpeg.scanFound() || jpeg.iccProfile() || jpeg.precision() != 8
+                || !(jpeg.sequentialHuffman() || jpeg.frameMarker() == 0xC2)) {
+            return false;
         }
-
-        /** True for the JPEGs the JDK reader decodes exactly as libjpeg does under OpenCV. */
-        static boolean plain(byte[] d) {
-            boolean jfif = false;
-            boolean adobe = false;
-            boolean icc = false;
-            int components = 0;
-            int[] ids = null;
-            int i = 2;
-            while (i + 3 < d.length) {
-                if ((d[i] & 0xFF) != 0xFF) {
-                    return false;
-                }
-                int marker = d[i + 1] & 0xFF;
-                if (marker == 0xFF) {
-                    i++;
-                    continue;
-                }
-                if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-                    i += 2;
-                    continue;
-                }
-                if (marker == 0xD9) {
-                    return false;
-                }
-                int length = (d[i + 2] & 0xFF) << 8 | (d[i + 3] & 0xFF);
-                int body = i + 4;
-                int end = i + 2 + length;
-                if (length < 2 || end > d.length) {
-                    return false;
-                }
-                if (marker == 0xDA) {
-                    break;
-                }
-                if (marker == 0xE0 && startsWith(d, body, end, "JFIF\0")) {
-                    jfif = true;
-                } else if (marker == 0xEE && startsWith(d, body, end, "Adobe")) {
-                    adobe = true;
-                } else if (marker == 0xE2 && startsWith(d, body, end, "ICC_PROFILE\0")) {
-                    icc = true;
-                } else if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                    // Baseline, extended or progressive Huffman only; not lossless, not arithmetic.
-                    if (components != 0 || (marker != 0xC0 && marker != 0xC1 && marker != 0xC2)
-                            || length < 8 || (d[body] & 0xFF) != 8) {
-                        return false;
-                    }
-                    components = d[body + 5] & 0xFF;
-                    if (length < 8 + 3 * components) {
-                        return false;
-                    }
-                    ids = new int[components];
-                    for (int c = 0; c < components; c++) {
-                        ids[c] = d[body + 6 + 3 * c] & 0xFF;
-                    }
-                }
-                i = end;
-            }
-            if (icc || ids == null) {
-                return false;
-            }
-            if (components == 1) {
-                return true;
-            }
-            // libjpeg takes JFIF to mean YCbCr, then an Adobe marker's transform, then guesses by
-            // component ids; the JDK reader has guesses of its own. Only where both surely say YCbCr.
-            return components == 3 && !adobe && (jfif || (ids[0] == 1 && ids[1] == 2 && ids[2] == 3));
-        }
-
-        private static boolean startsWith(byte[] d, int from, int end, String text) {
-            if (end - from < text.length()) {
-                return false;
-            }
-            for (int k = 0; k < text.length(); k++) {
-                if (d[from + k] != text.charAt(k)) {
-                    return false;
-                }
-            }
+        List<JpegTraits.Component> components = jpeg.components();
+        if (components.size() == 1) {
             return true;
         }
+        // libjpeg takes JFIF to mean YCbCr, then an Adobe marker's transform, then guesses by
+        // component ids; the JDK reader has guesses of its own. Only where both surely say YCbCr.
+        return components.size() == 3 && jpeg.adobeTransform() < 0 && (jpeg.jfif()
+                || (components.get(0).id() == 1 && components.get(1).id() == 2 && components.get(2).id() == 3));
     }
 }

@@ -1,5 +1,7 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageFormat;
+import dev.imageservice.processing.format.ImageHeader;
 import org.opencv.core.CvException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -10,7 +12,8 @@ import org.opencv.imgcodecs.Imgcodecs;
 public final class OpenCvDecoder implements ImageDecoder {
 
     @Override
-    public Mat decode(byte[] data, ImageFormat format) {
+    public Mat decode(byte[] data, ImageHeader header) {
+        ImageFormat format = header.format();
         MatOfByte encoded = new MatOfByte(data);
         Mat decoded;
         try {
@@ -24,8 +27,7 @@ public final class OpenCvDecoder implements ImageDecoder {
         }
         if (decoded.empty()) {
             decoded.release();
-            throw ImageProcessingException.invalid("could not decode the image: "
-                    + (format == ImageFormat.UNKNOWN ? "not a recognised image format" : "corrupt " + format.displayName() + " data"));
+            throw ImageProcessingException.invalid("could not decode the image: corrupt " + format.displayName() + " data");
         }
         int depth = CvType.depth(decoded.type());
         if (depth != CvType.CV_8U && depth != CvType.CV_16U) {

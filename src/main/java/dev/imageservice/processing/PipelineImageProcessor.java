@@ -1,5 +1,6 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageHeader;
 import java.util.Objects;
 import java.util.Optional;
 import org.opencv.core.CvType;
@@ -13,9 +14,6 @@ import org.opencv.core.Mat;
  * native memory never waits for the garbage collector.
  */
 public final class PipelineImageProcessor implements ImageProcessor {
-    /** Enough of the file for every header we read (JPEG metadata before the frame included, mostly). */
-    private static final int HEAD_BYTES = 256 * 1024;
-
     private final Limits limits;
     private final AdmissionController admission;
     private final ImageDecoder decoder;
@@ -66,27 +64,15 @@ public final class PipelineImageProcessor implements ImageProcessor {
             throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_BYTES,
                     "the image is " + Limits.bytes(size) + "; the limit is " + Limits.bytes(limits.maxInputBytes()));
         }
-        byte[] head = input.head(HEAD_BYTES);
-        ImageFormat format = ImageFormat.sniff(head);
-        if (!format.readable()) {
-            throw ImageProcessingException.unsupported("unsupported image format: " + format.displayName());
-        }
-        if (format == ImageFormat.UNKNOWN) {
-            // Nothing to read its dimensions from, so it is never handed to a decoder: a file
-            // without a recognised header could otherwise ask OpenCV for gigabytes of pixels.
-            throw ImageProcessingException.invalid("could not decode the image: not a recognised image format");
-        }
-        long expectedPixels = readHeader(input, head, format)
-                .map(header -> checkPixels(header.width(), header.height()))
-                .orElse(limits.maxPixels()); // unknown until decoded: admit as the largest allowed
-        Completeness.check(head, input.tail(Completeness.TAIL_BYTES), size, format);
+        ImageHeader header = HeaderChecks.check(input, limits);
+        long expectedPixels = header.pixels();
         context.checkStillWanted();
 
         long queuedAt = System.nanoTime();
         try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
             context.stages().stageEnded(StageListener.Stage.QUEUE, "queue", queuedAt, System.nanoTime());
             context.checkStillWanted();
-            return decodeTransformEncode(input.bytes(), format, context.stages());
+            return decodeTransformEncode(input.bytes(), header, context.stages());
         } catch (OutOfMemoryError e) {
             // One image's buffers did not fit the heap: refuse this one, the process stays healthy
             // (the failed allocation is not kept) and the next request may well fit.
@@ -95,42 +81,13 @@ public final class PipelineImageProcessor implements ImageProcessor {
         }
     }
 
-    /**
-     * Dimensions from the head of the file; from the whole file when the head is not enough (a TIFF
-     * keeps its directory anywhere, a JPEG may carry more metadata before its frame header).
-     */
-    private static java.util.Optional<ImageHeader> readHeader(EncodedImage input, byte[] head, ImageFormat format) {
-        boolean whole = head.length == input.size();
-        if (!whole && format == ImageFormat.TIFF) {
-            return ImageHeader.read(input.bytes(), format);
-        }
-        try {
-            return ImageHeader.read(head, format);
-        } catch (ImageProcessingException e) {
-            if (whole) {
-                throw e;
-            }
-            return ImageHeader.read(input.bytes(), format);
-        }
-    }
-
-    private long checkPixels(int width, int height) {
-        long pixels = (long) width * height;
-        if (pixels > limits.maxPixels()) {
-            throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_PIXELS,
-                    "the image is " + width + "x" + height + " = " + Limits.megapixels(pixels)
-                            + "; the limit is " + Limits.megapixels(limits.maxPixels()));
-        }
-        return pixels;
-    }
-
-    private ProcessedImage decodeTransformEncode(byte[] input, ImageFormat format, StageListener stages) {
+    private ProcessedImage decodeTransformEncode(byte[] input, ImageHeader header, StageListener stages) {
         Mat decoded = null;
         Mat transformed = null;
         try {
             long start = System.nanoTime();
-            decoded = decoder.decode(input, format);
-            checkPixels(decoded.cols(), decoded.rows()); // for formats whose header we do not parse
+            decoded = decoder.decode(input, header);
+            HeaderChecks.checkPixels(decoded.cols(), decoded.rows(), limits); // in case the header lied
             ImageInfo info = new ImageInfo(decoded.cols(), decoded.rows(), decoded.channels(),
                     CvType.depth(decoded.type()) == CvType.CV_16U ? 16 : 8);
             long decodedAt = System.nanoTime();
@@ -141,7 +98,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             byte[] output = encoder.encode(transformed);
             long encodedAt = System.nanoTime();
             stages.stageEnded(StageListener.Stage.ENCODE, "encode", transformedAt, encodedAt);
-            return new ProcessedImage(output, encoder.contentType(), format, info, input.length,
+            return new ProcessedImage(output, encoder.contentType(), header.format(), info, input.length,
                     decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt);
         } finally {
             if (transformed != null && transformed != decoded) {

@@ -1,5 +1,7 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageFormat;
+
 /**
  * The result of processing one image: the encoded output, the shape of the decoded image, and how
  * long each stage took (so that the ops layer can time the stages without the processor knowing

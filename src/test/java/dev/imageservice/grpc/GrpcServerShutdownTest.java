@@ -8,7 +8,7 @@ import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.processing.EncodedImage;
-import dev.imageservice.processing.ImageFormat;
+import dev.imageservice.processing.format.ImageFormat;
 import dev.imageservice.processing.ImageInfo;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;

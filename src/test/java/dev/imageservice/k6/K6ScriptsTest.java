@@ -2,133 +2,169 @@ package dev.imageservice.k6;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Descriptors;
-import dev.imageservice.cli.bench.BenchTarget;
-import dev.imageservice.cli.bench.HttpRequestSender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.cli.bench.PhotoLikeImage;
-import dev.imageservice.grpc.proto.ImageProto;
-import dev.imageservice.grpc.proto.ImageRequest;
-import dev.imageservice.grpc.proto.ImageResponse;
-import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import io.grpc.MethodDescriptor;
-import io.grpc.ServiceDescriptor;
-import java.io.IOException;
+import dev.imageservice.testing.AppUnderTest;
+import dev.imageservice.testing.TestImages;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * k6 cannot run where the tests run, so this reads the k6 scripts as text and checks that what
- * they name (proto path, service, method, message fields, HTTP path and form field) is what the
- * service actually has.
+ * k6 cannot run where the tests run, so the k6 scripts run here on a JavaScript engine with k6's
+ * modules played for real (see {@link K6Host}): against the running service, each script must get
+ * a PNG and pass every one of its checks, and fail them when the service refuses the image. What
+ * the scripts name (proto file, method, message fields, path, form part) is thereby checked by the
+ * service itself, not by matching the scripts' text.
  */
+@ExtendWith(DropwizardExtensionsSupport.class)
 class K6ScriptsTest {
+    static final DropwizardAppExtension<ImageServiceConfiguration> APP = AppUnderTest.extension();
+
     private static final Path K6 = Path.of("k6");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static String script(String name) throws IOException {
-        return Files.readString(K6.resolve(name));
+    @TempDir
+    static Path dir;
+    private static Path photo;
+    private static Path text;
+
+    @BeforeAll
+    static void images() throws Exception {
+        photo = dir.resolve("photo.jpg");
+        Files.write(photo, TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 1), ".jpg"));
+        text = dir.resolve("not-an-image.jpg");
+        Files.writeString(text, "Hello, I am not an image.\n");
     }
 
-    /** The value of {@code const NAME = '...';} in a script. */
-    private static String constant(String script, String name) {
-        Matcher m = Pattern.compile("const " + name + " = '([^']*)';").matcher(script);
-        assertThat(m.find()).as("const %s in the script", name).isTrue();
-        return m.group(1);
-    }
-
-    private static List<String> quotedStrings(String arrayLiteral) {
-        List<String> values = new ArrayList<>();
-        Matcher m = Pattern.compile("'([^']*)'").matcher(arrayLiteral);
-        while (m.find()) {
-            values.add(m.group(1));
+    private static K6Script grpc(Path image, String... env) throws Exception {
+        Map<String, String> vars = new HashMap<>(Map.of("TARGET", "localhost:" + AppUnderTest.grpcPort(APP),
+                "IMAGE", image.toAbsolutePath().toString()));
+        for (int i = 0; i < env.length; i += 2) {
+            vars.put(env[i], env[i + 1]);
         }
-        return values;
+        return new K6Script(K6.resolve("grpc.js"), vars, false);
+    }
+
+    private static K6Script http(Path image) throws Exception {
+        return new K6Script(K6.resolve("http.js"), Map.of("TARGET", "http://localhost:" + APP.getLocalPort() + "/",
+                "IMAGE", image.toAbsolutePath().toString()), false);
     }
 
     @Test
-    void grpcScriptLoadsTheServicesProtoFile() throws IOException {
-        String grpc = script("grpc.js");
-        Matcher dirs = Pattern.compile("const PROTO_DIRS = \\[([^\\]]*)\\];").matcher(grpc);
-        assertThat(dirs.find()).isTrue();
-        String protoFile = constant(grpc, "PROTO_FILE");
+    void grpcScriptGetsAPngAndPassesEveryCheck() throws Exception {
+        try (K6Script script = grpc(photo)) {
+            script.iteration();
+            script.iteration();
 
-        assertThat(grpc).contains("client.load(PROTO_DIRS, PROTO_FILE)");
-        // k6 resolves import paths against the script's directory.
-        assertThat(quotedStrings(dirs.group(1))).singleElement()
-                .satisfies(dir -> assertThat(K6.resolve(dir).resolve(protoFile)).isRegularFile()
-                        .hasSameTextualContentAs(Path.of("proto", "image.proto")));
-        assertThat(protoFile).isEqualTo(ImageProto.getDescriptor().getName());
-    }
-
-    @Test
-    void grpcScriptInvokesTheServicesMethod() throws IOException {
-        String method = constant(script("grpc.js"), "METHOD");
-        ServiceDescriptor service = ImageServiceGrpc.getServiceDescriptor();
-
-        assertThat(service.getMethods()).extracting(MethodDescriptor::getFullMethodName).contains(method);
-        assertThat(method).isEqualTo(ImageServiceGrpc.getProcessImageMethod().getFullMethodName());
-        assertThat(script("grpc.js")).contains("client.invoke(METHOD, ");
-    }
-
-    @Test
-    void grpcScriptUsesTheMessagesFieldNames() throws IOException {
-        String grpc = script("grpc.js");
-        Matcher request = Pattern.compile("client\\.invoke\\(METHOD, \\{ (\\w+): ").matcher(grpc);
-        Matcher response = Pattern.compile("r\\.message\\.(\\w+)").matcher(grpc);
-        Matcher everyResponseField = Pattern.compile("r\\.message\\.(\\w+)").matcher(grpc);
-        assertThat(request.find()).isTrue();
-        assertThat(response.find()).isTrue();
-
-        assertThat(fieldNames(ImageRequest.getDescriptor())).containsExactly(request.group(1));
-        // Requests accept either name, but k6 marshals answers with protojson's defaults: the JSON
-        // (lowerCamelCase) name, so r.message.image_data would be undefined.
-        List<String> responseJsonNames = ImageResponse.getDescriptor().getFields().stream()
-                .map(Descriptors.FieldDescriptor::getJsonName).toList();
-        while (everyResponseField.find()) {
-            assertThat(responseJsonNames).contains(everyResponseField.group(1));
+            assertThat(script.host.checks).containsOnlyKeys("status is OK", "answer is a PNG")
+                    .allSatisfy((name, results) -> assertThat(results).containsExactly(true, true));
+            assertThat(script.host.invokedMethods).hasSize(2);
         }
-        // The proto text itself, in case the generated classes were stale.
-        assertThat(Files.readString(Path.of("proto", "image.proto")))
-                .contains("bytes " + request.group(1) + " = 1;")
-                .contains("rpc ProcessImage (ImageRequest) returns (ImageResponse);");
     }
 
     @Test
-    void grpcScriptRaisesTheReceiveLimitAndFailsOnChecksAndLatency() throws IOException {
-        String grpc = script("grpc.js");
+    void grpcScriptsChecksFailWhenTheServiceRefusesTheImage() throws Exception {
+        try (K6Script script = grpc(text)) {
+            script.iteration();
 
-        assertThat(grpc).contains("maxReceiveSize: MAX_RECEIVE_BYTES")
-                .contains("const MAX_RECEIVE_BYTES = 512 * 1024 * 1024;")
-                .contains("checks: ['rate==1.0']")
-                .contains("grpc_req_duration: [`p(95)<")
-                .contains("plaintext: true");
+            assertThat(script.host.checks).containsEntry("status is OK", List.of(false))
+                    .containsEntry("answer is a PNG", List.of(false));
+        }
     }
 
     @Test
-    void httpScriptPostsTheImageAsMultipartToTheProcessEndpoint() throws IOException {
-        String httpScript = script("http.js");
+    void grpcScriptLoadsTheServicesProtoAndConnectsAsTheReadmeSays() throws Exception {
+        try (K6Script script = grpc(photo, "RECONNECT", "false")) {
+            script.iteration();
+            script.iteration();
+            script.iteration();
 
-        assertThat(constant(httpScript, "PROCESS_PATH")).isEqualTo("/api/v1/process").isEqualTo(BenchTarget.DEFAULT_HTTP_PATH);
-        assertThat(constant(httpScript, "PART_NAME")).isEqualTo("image").isEqualTo(HttpRequestSender.PART_NAME);
-        assertThat(httpScript).contains("body[PART_NAME] = http.file(")
-                .contains("http.post(`${TARGET}${PROCESS_PATH}`, body")
-                .contains("checks: ['rate==1.0']")
-                .contains("http_req_duration: [`p(95)<");
+            // The proto the script loads (k6 resolves import paths against the script) is the service's own.
+            assertThat(script.host.loadedProtos).containsExactly(Path.of("proto", "image.proto").toAbsolutePath());
+            assertThat(script.host.connects).singleElement().satisfies(params -> {
+                assertThat(params.get("plaintext").asBoolean()).isTrue();
+                // The PNG of a 12 MP photo is ~25 MB: the receive limit must be raised far past 4 MiB.
+                assertThat(params.get("maxReceiveSize").asLong()).isGreaterThanOrEqualTo(128L << 20);
+            });
+        }
     }
 
     @Test
-    void defaultImageIsTheOneSampleImagesWrites() throws IOException {
-        String expected = "../target/samples/" + PhotoLikeImage.Size.MP_0_3.fileName();
+    void httpScriptGetsAPngAndPassesEveryCheck() throws Exception {
+        try (K6Script script = http(photo)) {
+            script.iteration();
 
-        assertThat(script("grpc.js")).contains("__ENV.IMAGE || '" + expected + "'");
-        assertThat(script("http.js")).contains("__ENV.IMAGE || '" + expected + "'");
+            assertThat(script.host.checks).containsOnlyKeys("status is 200", "answer is a PNG")
+                    .allSatisfy((name, results) -> assertThat(results).containsExactly(true));
+            assertThat(script.host.postedUrls).containsExactly("http://localhost:" + APP.getLocalPort() + "/api/v1/process");
+        }
     }
 
-    private static List<String> fieldNames(Descriptors.Descriptor message) {
-        return message.getFields().stream().map(Descriptors.FieldDescriptor::getName).toList();
+    @Test
+    void httpScriptsChecksFailWhenTheServiceRefusesTheImage() throws Exception {
+        try (K6Script script = http(text)) {
+            script.iteration();
+
+            assertThat(script.host.checks).containsEntry("status is 200", List.of(false))
+                    .containsEntry("answer is a PNG", List.of(false));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"grpc.js", "http.js"})
+    void defaultImageIsTheOneSampleImagesWrites(String name) throws Exception {
+        try (K6Script script = new K6Script(K6.resolve(name), Map.of(), true)) {
+            assertThat(script.host.opened).containsExactly(
+                    Path.of("target", "samples", PhotoLikeImage.Size.MP_0_3.fileName()).toAbsolutePath());
+        }
+    }
+
+    /** Stages and thresholds k6 accepts: durations, targets, and thresholds on metrics k6 has. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"grpc.js", "http.js"})
+    void optionsAreOnesK6Accepts(String name) throws Exception {
+        Set<String> metrics = name.equals("grpc.js") ? Set.of("checks", "grpc_req_duration") : Set.of("checks", "http_req_duration");
+        try (K6Script script = new K6Script(K6.resolve(name), Map.of("IMAGE", photo.toAbsolutePath().toString()), false)) {
+            JsonNode options = JSON.readTree(script.optionsJson());
+
+            assertThat(options.get("stages")).isNotEmpty().allSatisfy(stage -> {
+                assertThat(stage.get("duration").asText()).matches("\\d+(ms|s|m|h)");
+                assertThat(stage.get("target").isInt()).isTrue();
+            });
+            assertThat(options.get("stages").get(1).get("target").asInt()).isEqualTo(200); // the tutorial's 200 users
+            assertThat(iterable(options.get("thresholds").fieldNames())).containsExactlyInAnyOrderElementsOf(metrics);
+            options.get("thresholds").forEach(list -> list.forEach(threshold -> assertThat(threshold.asText())
+                    .matches("(avg|min|max|med|rate|count|p\\(\\d+(\\.\\d+)?\\))\\s*(<|<=|>|>=|==)\\s*\\d+(\\.\\d+)?")));
+            assertThat(options.get("thresholds").get("checks").get(0).asText()).isEqualTo("rate==1.0");
+        }
+    }
+
+    @Test
+    void moduleSyntaxIsRewrittenOrRefused() {
+        assertThat(K6Script.asPlainScript("import { check, sleep } from 'k6';\nexport const options = {};\n"))
+                .isEqualTo("const check = __module('k6').check; const sleep = __module('k6').sleep;\n"
+                        + "const options = __exports.options = {};\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> K6Script.asPlainScript("import * as k6 from 'k6';\n"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 }

@@ -2,7 +2,10 @@ package dev.imageservice.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.processing.format.JpegTraits;
 import dev.imageservice.testing.EdgeCases;
+import dev.imageservice.testing.JpegSegments;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import java.awt.color.ColorSpace;
@@ -72,7 +75,7 @@ class FastDecoderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("plainJpegs")
     void plainJpegsDecodeOnTheFastPathToOpenCvsPixels(Variant variant) {
-        assertThat(FastDecoder.JpegMarkers.plain(variant.jpeg())).isTrue();
+        assertThat(plain(variant.jpeg())).isTrue();
         assertThat(decode(FAST_ONLY, variant.jpeg())).isEqualTo(decode(OPENCV, variant.jpeg()));
     }
 
@@ -80,17 +83,17 @@ class FastDecoderTest {
     void cmykJpegIsLeftToOpenCv() {
         byte[] cmyk = EdgeCases.cmykJpeg();
 
-        assertThat(FastDecoder.JpegMarkers.plain(cmyk)).isFalse();
+        assertThat(plain(cmyk)).isFalse();
         assertThat(decode(FAST, cmyk)).isEqualTo(decode(OPENCV, cmyk));
     }
 
     /** The JDK reader would convert the colours by the profile; OpenCV ignores it, so must we. */
     @Test
     void jpegWithAnIccProfileIsLeftToOpenCv() {
-        byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
+        byte[] jpeg = JpegSegments.afterSoi(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 3), ".jpg"), 0xE2,
                 iccSegment(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData()));
 
-        assertThat(FastDecoder.JpegMarkers.plain(jpeg)).isFalse();
+        assertThat(plain(jpeg)).isFalse();
         assertThat(decode(FAST, jpeg)).isEqualTo(decode(OPENCV, jpeg));
     }
 
@@ -98,9 +101,9 @@ class FastDecoderTest {
     void jpegWithAnAdobeMarkerIsLeftToOpenCv() {
         // Adobe APP14, transform 0: the three components are R,G,B, not YCbCr.
         byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-        byte[] jpeg = withSegment(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
+        byte[] jpeg = JpegSegments.afterSoi(TestImages.encode(TestImages.photoLike(64, 48, 3, 8, 4), ".jpg"), 0xEE, adobe);
 
-        assertThat(FastDecoder.JpegMarkers.plain(jpeg)).isFalse();
+        assertThat(plain(jpeg)).isFalse();
         assertThat(decode(FAST, jpeg)).isEqualTo(decode(OPENCV, jpeg));
     }
 
@@ -133,7 +136,7 @@ class FastDecoderTest {
     }
 
     private static Pixels decode(ImageDecoder decoder, byte[] data) {
-        Mat mat = decoder.decode(data, ImageFormat.sniff(data));
+        Mat mat = decoder.decode(data, FormatProbe.probe(data));
         try {
             return TestImages.fromMat(mat);
         } finally {
@@ -141,17 +144,9 @@ class FastDecoderTest {
         }
     }
 
-    /** Inserts a marker segment right after SOI. */
-    private static byte[] withSegment(byte[] jpeg, int marker, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(marker);
-        out.write((body.length + 2) >> 8);
-        out.write((body.length + 2) & 0xFF);
-        out.writeBytes(body);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
+    /** What the fast path decides from the probe's traits. */
+    private static boolean plain(byte[] jpeg) {
+        return FastDecoder.plain((JpegTraits) FormatProbe.probe(jpeg).traits());
     }
 
     private static byte[] iccSegment(byte[] profile) {

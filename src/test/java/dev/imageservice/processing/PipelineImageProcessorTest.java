@@ -3,6 +3,7 @@ package dev.imageservice.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imageservice.processing.format.ImageFormat;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestLimits;
 import dev.imageservice.testing.TestImages.Pixels;

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -69,6 +70,18 @@ public final class EdgeCases {
                         Expected.TOO_MANY_PIXELS, "the image is 30000x30000 = 900 MP", null),
                 new Case("bomb JPEG 2000 codestream 30000x30000", EdgeCases::jpeg2000Bomb, Expected.TOO_MANY_PIXELS,
                         "the image is 30000x30000 = 900 MP", null),
+                bomb("JPEG whose frame header says 60000x60000", LyingHeaders::jpeg, "60000x60000 = 3600 MP"),
+                bomb("PNG whose IHDR says 60000x60000", LyingHeaders::png, "60000x60000 = 3600 MP"),
+                bomb("lossy WebP (VP8) saying 16383x16383", LyingHeaders::webpLossy, "16383x16383 = 268 MP"),
+                bomb("lossless WebP (VP8L) saying 16384x16384", LyingHeaders::webpLossless, "16384x16384 = 268 MP"),
+                bomb("extended WebP (VP8X) saying 60000x60000", LyingHeaders::webpExtended, "60000x60000 = 3600 MP"),
+                bomb("BMP saying 60000x60000 bottom-up", () -> LyingHeaders.bmp(60_000), "60000x60000 = 3600 MP"),
+                bomb("BMP saying 60000x60000 top-down (negative height)", () -> LyingHeaders.bmp(-60_000), "60000x60000 = 3600 MP"),
+                bomb("little-endian TIFF saying 60000x60000", () -> LyingHeaders.tiff(ByteOrder.LITTLE_ENDIAN), "60000x60000 = 3600 MP"),
+                bomb("big-endian TIFF saying 60000x60000", () -> LyingHeaders.tiff(ByteOrder.BIG_ENDIAN), "60000x60000 = 3600 MP"),
+                bomb("PAM saying 60000x60000", LyingHeaders::pam, "60000x60000 = 3600 MP"),
+                bomb("PPM saying 60000x60000", LyingHeaders::ppm, "60000x60000 = 3600 MP"),
+                bomb("JP2 file saying 60000x60000", LyingHeaders::jp2, "60000x60000 = 3600 MP"),
                 new Case("Radiance HDR", () -> "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 30000 +X 30000\n"
                         .getBytes(StandardCharsets.US_ASCII), Expected.UNSUPPORTED, "unsupported image format: Radiance HDR", null),
                 new Case("float TIFF", EdgeCases::floatTiff, Expected.UNSUPPORTED, "32-bit floating-point", null),
@@ -77,6 +90,11 @@ public final class EdgeCases {
                 new Case("CMYK JPEG", EdgeCases::cmykJpeg, Expected.OK, null, () -> TestImages.decode(cmykJpeg()).swapped()),
                 new Case("palette PNG", EdgeCases::palettePng, Expected.OK, null, EdgeCases::palettePngSwapped),
                 new Case("photo JPEG", () -> jpeg, Expected.OK, null, () -> TestImages.decode(jpeg).swapped()));
+    }
+
+    /** A decompression bomb: refused from its header, before any decoding, with the size it claims. */
+    private static Case bomb(String what, Supplier<byte[]> input, String claim) {
+        return new Case("bomb " + what, input, Expected.TOO_MANY_PIXELS, "the image is " + claim + "; the limit is 50 MP", null);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.imageservice.testing;
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.ImageDecoder;
-import dev.imageservice.processing.ImageFormat;
+import dev.imageservice.processing.format.ImageHeader;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvDecoder;
@@ -94,8 +94,8 @@ public class GatedApplication extends ImageServiceApplication {
         private final OpenCvDecoder openCv = new OpenCvDecoder();
 
         @Override
-        public Mat decode(byte[] data, ImageFormat format) {
-            Mat decoded = openCv.decode(data, format);
+        public Mat decode(byte[] data, ImageHeader header) {
+            Mat decoded = openCv.decode(data, header);
             if ((long) decoded.cols() * decoded.rows() >= GATED_MIN_PIXELS) {
                 try {
                     gate.pass();

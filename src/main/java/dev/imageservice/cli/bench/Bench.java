@@ -43,7 +43,7 @@ public final class Bench {
         LoadSettings load = options.load();
         return switch (options.target().transport()) {
             case GRPC -> new GrpcRequestSender(options.target(), options.images(), options.newConnectionPerRequest(),
-                    options.connections(), load.requestTimeout(), callbacks);
+                    options.connections(), load.requestTimeout(), callbacks, options.grpcRetries());
             case HTTP -> new HttpRequestSender(options.target(), options.images(), options.newConnectionPerRequest(),
                     options.httpBody(), load.requestTimeout(), callbacks);
         };

@@ -1,20 +1,18 @@
 package dev.imageservice.cli.bench;
 
-import dev.imageservice.processing.ImageFormat;
-import java.io.ByteArrayInputStream;
+import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.processing.format.ImageFormat;
+import dev.imageservice.processing.format.FormatException;
+import dev.imageservice.processing.format.ImageHeader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * One image that the load generator sends, read once into memory. Its width and height are read
- * from the file header (no decode) when the JDK knows the format, so that responses can be checked
- * to be a PNG of the same size; they are -1 when unknown (WebP, for one).
+ * from the file header by the service's own probe (no decode), so that responses can be checked to
+ * be a PNG of the same size; they are -1 for a file the probe refuses.
  */
 public record BenchImage(String name, byte[] data, String mediaType, int width, int height) {
 
@@ -37,7 +35,7 @@ public record BenchImage(String name, byte[] data, String mediaType, int width, 
     /** An image held in memory under a display name. */
     public static BenchImage of(String name, byte[] data) {
         int[] size = headerSize(data);
-        return new BenchImage(name, data, mediaType(ImageFormat.sniff(data)), size[0], size[1]);
+        return new BenchImage(name, data, mediaType(FormatProbe.sniff(data)), size[0], size[1]);
     }
 
     /** Whether the expected output size is known. */
@@ -62,20 +60,11 @@ public record BenchImage(String name, byte[] data, String mediaType, int width, 
     }
 
     private static int[] headerSize(byte[] data) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                return new int[] {-1, -1};
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not fatal: the service may read formats the JDK does not; only the size check is lost.
+        try {
+            ImageHeader header = FormatProbe.probe(data);
+            return new int[] {header.width(), header.height()};
+        } catch (FormatException e) {
+            // Not fatal: the server will say what is wrong with it; only the size check is lost.
             return new int[] {-1, -1};
         }
     }

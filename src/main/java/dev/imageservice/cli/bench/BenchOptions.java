@@ -9,10 +9,18 @@ import java.util.Objects;
  *
  * @param connections gRPC channels shared by the clients when connections are kept
  * @param serverPid   the server process to read CPU and memory of, or null
+ * @param grpcRetries gRPC: retry UNAVAILABLE calls on another server (the shipped service config)
  */
 public record BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
                            boolean newConnectionPerRequest, int connections,
-                           HttpRequestSender.BodyKind httpBody, Long serverPid) {
+                           HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries) {
+
+    /** With gRPC retries, as the shipped service config has them. */
+    public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
+                        boolean newConnectionPerRequest, int connections,
+                        HttpRequestSender.BodyKind httpBody, Long serverPid) {
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, true);
+    }
 
     public BenchOptions {
         Objects.requireNonNull(target, "target");

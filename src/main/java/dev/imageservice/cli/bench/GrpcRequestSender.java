@@ -7,9 +7,8 @@ import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
+import dev.imageservice.cli.GrpcChannels;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -27,7 +26,8 @@ public final class GrpcRequestSender implements RequestSender {
     /** Photos encode to large PNGs: gRPC's 4 MiB default would refuse a 2 MP response. */
     public static final int MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
-    private final InetSocketAddress address;
+    private final BenchTarget target;
+    private final boolean retries;
     private final Duration timeout;
     private final Executor callbacks;
     private final ManagedChannel[] channels;
@@ -40,10 +40,17 @@ public final class GrpcRequestSender implements RequestSender {
      */
     public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
                              int connections, Duration timeout, Executor callbacks) {
+        this(target, images, newConnectionPerRequest, connections, timeout, callbacks, true);
+    }
+
+    /** @param retries retry UNAVAILABLE calls on another server, as the shipped service config says */
+    public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
+                             int connections, Duration timeout, Executor callbacks, boolean retries) {
         if (target.transport() != BenchTarget.Transport.GRPC) {
             throw new IllegalArgumentException("not a gRPC target: " + target);
         }
-        this.address = new InetSocketAddress(target.host(), target.port());
+        this.target = target;
+        this.retries = retries;
         this.timeout = timeout;
         this.callbacks = callbacks;
         // The request messages are built once; the stub serialises them straight from these arrays.
@@ -64,9 +71,9 @@ public final class GrpcRequestSender implements RequestSender {
     }
 
     private ManagedChannel newChannel() {
-        // forAddress skips name resolution; the shared Netty event loops serve every channel.
-        return NettyChannelBuilder.forAddress(address)
-                .usePlaintext()
+        // host:port lists skip name resolution; the shared Netty event loops serve every channel.
+        // Several servers: round_robin per call, UNAVAILABLE retried on another (the shipped config).
+        return GrpcChannels.forTarget(target.channelTarget(), retries)
                 .executor(callbacks)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .build();

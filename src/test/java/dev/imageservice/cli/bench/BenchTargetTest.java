@@ -66,4 +66,27 @@ class BenchTargetTest {
         assertThatThrownBy(() -> BenchTarget.parse("localhost:50051"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void severalGrpcServersBecomeOneBalancedChannelTarget() {
+        BenchTarget target = BenchTarget.parse("grpc://10.0.0.1:50051, 10.0.0.2:50052");
+        assertThat(target.transport()).isEqualTo(BenchTarget.Transport.GRPC);
+        assertThat(target.channelTarget()).isEqualTo("10.0.0.1:50051,10.0.0.2:50052");
+        assertThat(target).hasToString("grpc://10.0.0.1:50051,10.0.0.2:50052");
+    }
+
+    @Test
+    void aBadServerInAListIsNamed() {
+        assertThatThrownBy(() -> BenchTarget.parse("grpc://10.0.0.1:50051,10.0.0.2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10.0.0.2");
+    }
+
+    @Test
+    void aDnsNameIsPassedToGrpcsResolver() {
+        BenchTarget target = BenchTarget.parse("dns:///image-service-grpc.default.svc.cluster.local:50051");
+        assertThat(target.transport()).isEqualTo(BenchTarget.Transport.GRPC);
+        assertThat(target.host()).isEqualTo("image-service-grpc.default.svc.cluster.local");
+        assertThat(target.port()).isEqualTo(50051);
+        assertThat(target.channelTarget()).isEqualTo("dns:///image-service-grpc.default.svc.cluster.local:50051");
+    }
 }

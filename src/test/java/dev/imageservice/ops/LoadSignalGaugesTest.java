@@ -1,0 +1,53 @@
+package dev.imageservice.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.imageservice.processing.AdmissionController;
+import dev.imageservice.processing.Limits;
+import dev.imageservice.processing.RequestContext;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The autoscaling signal follows real admission: slots in use, requests waiting, pixels held. */
+class LoadSignalGaugesTest {
+    private final Limits limits = new Limits(1 << 20, 1000, 2, 1000, 10, TimeUnit.SECONDS.toNanos(30));
+    private final AdmissionController admission = new AdmissionController(limits);
+    private final MetricRegistry metrics = new MetricRegistry();
+
+    @Test
+    void loadIsDemandPerSlotAndCountsTheQueue() throws Exception {
+        LoadSignalGauges.register(metrics, admission, limits);
+        assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(0.0);
+
+        AdmissionController.Permit first = admission.admit(100, RequestContext.NONE);
+        assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(0.5);
+        AdmissionController.Permit second = admission.admit(150, RequestContext.NONE);
+        assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(1.0);
+        assertThat(gauge(MetricNames.ADMISSION_PIXELS_UTILISATION)).isEqualTo(0.25);
+
+        Thread waiter = new Thread(() -> admission.admit(100, RequestContext.NONE).close());
+        waiter.start();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (admission.queued() == 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertThat(gauge(MetricNames.ADMISSION_LOAD)).as("two in work and one waiting on two slots").isEqualTo(1.5);
+
+        first.close();
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        second.close();
+        assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(0.0);
+        assertThat(gauge(MetricNames.ADMISSION_PIXELS_UTILISATION)).isEqualTo(0.0);
+    }
+
+    @Test
+    void theSignalIsExportedUnderItsPrometheusName() {
+        assertThat(MetricNames.prometheusFamilies()).anySatisfy(f -> assertThat(f.prometheusName()).isEqualTo("image_admission_load"));
+    }
+
+    private double gauge(String name) {
+        return ((Number) ((Gauge<?>) metrics.getGauges().get(name)).getValue()).doubleValue();
+    }
+}
