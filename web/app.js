@@ -261,10 +261,20 @@
       } catch (ignored) {
         // not JSON
       }
-      return explain(xhr.status, message);
+      return withRequestId(explain(xhr.status, message), xhr);
     }, function () {
-      return explain(xhr.status, null);
+      return withRequestId(explain(xhr.status, null), xhr);
     });
+  }
+
+  // The service's id of the request (X-Request-Id), so that a person can quote it and an operator
+  // find it in the log; an internal error's message already names it.
+  function withRequestId(error, xhr) {
+    var id = xhr.getResponseHeader('X-Request-Id');
+    if (id && error.detail.indexOf(id) < 0) {
+      error.detail += ' Request id: ' + id + '.';
+    }
+    return error;
   }
 
   function explain(status, message) {

@@ -17,6 +17,15 @@ import dev.imageservice.ops.LoadSignalGauges;
 import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
+import dev.imageservice.ops.PrometheusMetrics;
+import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.ops.requests.GrpcRequestInterceptor;
+import dev.imageservice.ops.status.StatusSampler;
+import dev.imageservice.ops.status.StatusServlet;
+import dev.imageservice.ops.requests.HttpRequestFilter;
+import dev.imageservice.ops.requests.RequestIdExceptionMapper;
+import dev.imageservice.ops.requests.TracedImageProcessor;
+import dev.imageservice.ops.requests.Tracing;
 import dev.imageservice.ops.ReadinessServlet;
 import dev.imageservice.ops.ReadyLogger;
 import dev.imageservice.ops.ShutdownHealthCheck;
@@ -40,7 +49,10 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.dropwizard.forms.MultiPartBundle;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,11 +107,17 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         ImageProcessor processor = createProcessor(limits);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
-        ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
+        PrometheusMetrics prometheus = new PrometheusMetrics();
+        Tracing tracing = createTracing();
+        environment.lifecycle().manage(tracing);
+        LOG.info("Tracing: {}", tracing.isOn() ? "on, exported by OTLP" : "off (no OTEL_EXPORTER_OTLP_ENDPOINT)");
+        ImageProcessor metered = new TracedImageProcessor(
+                new MeteredImageProcessor(processor, environment.metrics(), prometheus), tracing);
         if (processor instanceof PipelineImageProcessor pipeline) {
             AdmissionGauges.register(environment.metrics(), pipeline.admission());
             LoadSignalGauges.register(environment.metrics(), pipeline.admission(), limits);
         }
+        AdmissionGauges.registerLimits(environment.metrics(), limits);
 
         // TLS on both transports when security.tls is set (before the servers are built).
         config.getSecurity().applyTls(config.getServerFactory(), config.getGrpc());
@@ -114,7 +132,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
                         reflectionV1Alpha()),
-                grpcInterceptors(config, environment),
+                grpcInterceptors(config, environment, prometheus, tracing),
                 limits);
         environment.lifecycle().manage(grpcServer);
 
@@ -138,16 +156,26 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.lifecycle().addEventListener(
                 config.getOps().buildShutdownSequence(grpcHealthReporter, List.of(grpcServer::stopAccepting)));
 
+        // Request ids (and the API's server spans) for everything on the application port.
+        environment.servlets().addFilter("request-ids", new HttpRequestFilter(tracing, "/api/"))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
         environment.jersey().register(new ImageProcessingExceptionMapper());
+        environment.jersey().register(new RequestIdExceptionMapper());
+        environment.jersey().register(new RequestIdExceptionMapper.ForIllegalState());
         environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
-        environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
+        environment.jersey().register(new HttpMetricsFilter(environment.metrics(), prometheus));
         config.getSecurity().registerHttp(environment); // API keys, headers, CORS, JSON errors
-        environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
+        // The live status page (web/status.html) reads this every second.
+        StatusSampler status = new StatusSampler(prometheus, environment.metrics());
+        environment.lifecycle().manage(status);
+        environment.servlets().addServlet("status", new StatusServlet(status, environment.getObjectMapper()))
+                .addMapping("/status.json");
+        environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics(), prometheus))
                 .addMapping("/prometheus");
 
         environment.lifecycle().addServerLifecycleListener(
@@ -160,12 +188,22 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         return () -> definition;
     }
 
-    /** Security's interceptors (API keys) and then metrics: the last sees a call first, so refusals are counted. */
-    private static List<io.grpc.ServerInterceptor> grpcInterceptors(ImageServiceConfiguration config, Environment environment) {
+    /**
+     * Security's interceptors (API keys), then metrics, then request ids and trace: the last sees a
+     * call first, so ids and the trace come first, and refusals are counted and logged with them.
+     */
+    private static List<io.grpc.ServerInterceptor> grpcInterceptors(ImageServiceConfiguration config, Environment environment,
+            PrometheusMetrics prometheus, Tracing tracing) {
         List<io.grpc.ServerInterceptor> interceptors = new java.util.ArrayList<>(
                 config.getSecurity().grpcInterceptors(environment.metrics(), ImageServiceGrpc.SERVICE_NAME));
-        interceptors.add(new GrpcMetricsInterceptor(environment.metrics()));
+        interceptors.add(new GrpcMetricsInterceptor(environment.metrics(), prometheus));
+        interceptors.add(new GrpcRequestInterceptor(tracing, Set.of(ImageServiceGrpc.SERVICE_NAME)));
         return interceptors;
+    }
+
+    /** Tracing from the standard OTEL_* environment variables; tests override this to catch spans. */
+    protected Tracing createTracing() {
+        return Tracing.fromEnvironment(System.getenv());
     }
 
     /** The processor behind every transport; tests override this to supply a broken one. */

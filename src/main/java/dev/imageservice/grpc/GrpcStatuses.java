@@ -1,8 +1,8 @@
 package dev.imageservice.grpc;
 
+import dev.imageservice.ops.requests.RequestIds;
 import dev.imageservice.processing.ImageProcessingException;
 import io.grpc.Status;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ final class GrpcStatuses {
      * the same id and the stack trace.
      */
     static Status internal(Throwable t) {
-        String id = UUID.randomUUID().toString().substring(0, 8);
+        String id = RequestIds.currentOrCreate(); // the request's id: the caller has it too;
         LOG.error("internal error {} while processing an image", id, t);
         return Status.INTERNAL.withDescription("internal error (id " + id + ")");
     }

@@ -3,6 +3,7 @@ package dev.imageservice.ops;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import dev.imageservice.processing.AdmissionController;
+import dev.imageservice.processing.Limits;
 
 /** Publishes admission control's state: how much is in work and how much waits. */
 public final class AdmissionGauges {
@@ -14,5 +15,12 @@ public final class AdmissionGauges {
         metrics.register(MetricNames.ADMISSION_IN_FLIGHT, (Gauge<Integer>) admission::inFlight);
         metrics.register(MetricNames.ADMISSION_QUEUED, (Gauge<Integer>) admission::queued);
         metrics.register(MetricNames.ADMISSION_PIXELS_IN_FLIGHT, (Gauge<Long>) admission::pixelsInFlight);
+    }
+
+    /** The limits in force, beside the gauges above, so that dashboards and alerts show saturation. */
+    public static void registerLimits(MetricRegistry metrics, Limits limits) {
+        metrics.register(MetricNames.ADMISSION_MAX_IN_FLIGHT, (Gauge<Integer>) limits::maxConcurrent);
+        metrics.register(MetricNames.ADMISSION_MAX_QUEUED, (Gauge<Integer>) limits::maxQueued);
+        metrics.register(MetricNames.ADMISSION_MAX_PIXELS_IN_FLIGHT, (Gauge<Long>) limits::maxPixelsInFlight);
     }
 }

@@ -83,9 +83,11 @@ public final class PipelineImageProcessor implements ImageProcessor {
         long expectedPixels = plan.peakPixels;
         context.checkStillWanted();
 
+        long queuedAt = System.nanoTime();
         try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
+            context.stages().stageEnded(StageListener.Stage.QUEUE, "queue", queuedAt, System.nanoTime());
             context.checkStillWanted();
-            return decodeTransformEncode(source, options, plan);
+            return decodeTransformEncode(source, options, plan, context.stages());
         } catch (OutOfMemoryError e) {
             // One image's buffers did not fit the heap: refuse this one, the process stays healthy
             // (the failed allocation is not kept) and the next request may well fit.
@@ -105,7 +107,8 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 : new OpenCvLossyEncoder(options.format(), options.effectiveQuality());
     }
 
-    private ProcessedImage decodeTransformEncode(Source source, ProcessingOptions options, OperationPlan planned) {
+    private ProcessedImage decodeTransformEncode(Source source, ProcessingOptions options, OperationPlan planned,
+            StageListener stages) {
         Mat decoded = null;
         Mat current = null;
         try {
@@ -126,6 +129,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 plan = plan(options, new Dimensions(decoded.cols(), decoded.rows()), source, false);
             }
             long decodedAt = System.nanoTime();
+            stages.stageEnded(StageListener.Stage.DECODE, "decode", start, decodedAt);
             current = decoded;
             List<OperationTime> times = new ArrayList<>(plan.steps.size());
             for (ImageOperation step : plan.steps) {
@@ -135,11 +139,14 @@ public final class PipelineImageProcessor implements ImageProcessor {
                     current.release();
                 }
                 current = next;
-                times.add(new OperationTime(step.name(), System.nanoTime() - stepStart));
+                long stepEnd = System.nanoTime();
+                times.add(new OperationTime(step.name(), stepEnd - stepStart));
+                stages.stageEnded(StageListener.Stage.OPERATION, step.name(), stepStart, stepEnd);
             }
             long transformedAt = System.nanoTime();
             byte[] output = plan.encoder.encode(current);
             long encodedAt = System.nanoTime();
+            stages.stageEnded(StageListener.Stage.ENCODE, "encode", transformedAt, encodedAt);
             return new ProcessedImage(output, plan.encoder.contentType(), source.header.format(), info(current), input.length,
                     decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt, decodedInfo, times);
         } finally {

@@ -214,6 +214,7 @@ class UploadPageBrowserTest {
         assertThat(error.getText())
                 .startsWith("This file could not be read as an image.")
                 .contains("Could not decode the image")
+                .containsPattern("Request id: [0-9a-f]{16}\\.")
                 .doesNotContain("{", "\"code\"");
         assertThat(driver.findElement(By.id("result")).isDisplayed()).isFalse();
         screenshot("upload-error.png");
