@@ -19,22 +19,58 @@
   var originalUnavailable = document.getElementById('original-unavailable');
   var processedImage = document.getElementById('processed-image');
   var downloadLink = document.getElementById('download-link');
+  var requestSection = document.getElementById('request');
+  var copyStatus = document.getElementById('copy-status');
+
+  // API key (when the service wants one): asked once, kept in sessionStorage for this tab only.
+  var KEY_STORAGE = 'image-service-api-key';
+  var keyForm = document.getElementById('api-key-form');
+  var keyInput = document.getElementById('api-key-input');
+  var fileWaitingForKey = null;
+
+  keyForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (!keyInput.value) {
+      return;
+    }
+    sessionStorage.setItem(KEY_STORAGE, keyInput.value.trim());
+    keyInput.value = '';
+    keyForm.hidden = true;
+    if (fileWaitingForKey) {
+      var file = fileWaitingForKey;
+      fileWaitingForKey = null;
+      upload(file);
+    }
+  });
+
+  function askForKey(file) {
+    sessionStorage.removeItem(KEY_STORAGE);
+    fileWaitingForKey = file;
+    keyForm.hidden = false;
+    keyInput.focus();
+  }
 
   var objectUrls = [];
   var currentRequest = null;
+  var chosenFile = null;
 
   document.documentElement.classList.add('js');
 
   input.addEventListener('change', function () {
     if (input.files && input.files.length > 0) {
-      upload(input.files[0]);
+      chosenFile = input.files[0];
+      upload(chosenFile);
     }
   });
 
+  // Changing an option updates the commands; "Process image" sends the file again with them.
+  form.addEventListener('input', showCommands);
+  form.addEventListener('change', showCommands);
+
   form.addEventListener('submit', function (event) {
     event.preventDefault();
-    if (input.files && input.files.length > 0) {
-      upload(input.files[0]);
+    if (chosenFile || (input.files && input.files.length > 0)) {
+      upload(chosenFile || input.files[0]);
     } else {
       showError('Choose an image first.');
       input.focus();
@@ -68,6 +104,7 @@
     } catch (ignored) {
       // Old browsers cannot assign files; the upload does not depend on it.
     }
+    chosenFile = files[0];
     upload(files[0]);
   });
   window.addEventListener('dragover', function (event) { event.preventDefault(); });
@@ -82,11 +119,17 @@
     setBusy(true);
     showProgress(0, 'Uploading ' + file.name + '…');
 
-    var data = new FormData();
-    data.append('image', file, file.name);
+    // The form's own fields, in order (the operations run in this order), and the file.
+    var data = new FormData(form);
+    data.set('image', file, file.name);
+    showCommands();
     var xhr = new XMLHttpRequest();
     currentRequest = xhr;
     xhr.open('POST', ENDPOINT);
+    var key = sessionStorage.getItem(KEY_STORAGE);
+    if (key) {
+      xhr.setRequestHeader('Authorization', 'Bearer ' + key);
+    }
     xhr.responseType = 'blob';
 
     xhr.upload.addEventListener('progress', function (event) {
@@ -106,6 +149,10 @@
       setBusy(false);
       if (xhr.status === 200) {
         showResult(file, xhr);
+      } else if (xhr.status === 401) {
+        showError(key ? 'The service did not accept this API key: enter another one.'
+          : 'The service needs an API key: enter it above.');
+        askForKey(file);
       } else {
         readError(xhr).then(showError);
       }
@@ -126,6 +173,7 @@
     var width = xhr.getResponseHeader('X-Image-Width');
     var height = xhr.getResponseHeader('X-Image-Height');
     var dimensions = width && height ? width + ' × ' + height + ' px' : 'unknown';
+    var loading = 2; // the result shows once both images are ready, so they appear together
     var millis = xhr.getResponseHeader('X-Processing-Time-Ms');
     var outputName = fileNameFrom(xhr.getResponseHeader('Content-Disposition')) || 'image.png';
 
@@ -138,14 +186,22 @@
       // e.g. TIFF: the service reads it, most browsers cannot show it.
       originalImage.hidden = true;
       originalUnavailable.hidden = false;
+      setText('original-dimensions', 'unknown');
+      ready();
     };
+    originalImage.onload = function () {
+      // As the browser shows it: upright by its EXIF orientation, like the service's result by default.
+      setText('original-dimensions', originalImage.naturalWidth + ' × ' + originalImage.naturalHeight + ' px');
+      ready();
+    };
+    processedImage.onload = ready;
+    processedImage.onerror = ready;
     originalImage.src = originalUrl;
     processedImage.src = processedUrl;
 
     setText('original-name', file.name);
     setText('original-size', formatBytes(file.size));
     setText('original-format', xhr.getResponseHeader('X-Input-Format') || 'unknown');
-    setText('original-dimensions', dimensions);
     setText('processed-name', outputName);
     setText('processed-size', formatBytes(blob.size));
     setText('processed-dimensions', dimensions);
@@ -155,10 +211,40 @@
     downloadLink.download = outputName;
     downloadLink.textContent = 'Download ' + outputName;
 
-    result.hidden = false;
-    hideProgress('Done: processed in ' + (millis ? millis + ' ms' : 'an unknown time') + '.');
-    resultHeading.focus();
+    function ready() {
+      loading--;
+      if (loading === 0) {
+        result.hidden = false;
+        hideProgress('Done: processed in ' + (millis ? millis + ' ms' : 'an unknown time') + '.');
+        resultHeading.focus();
+      }
+    }
   }
+
+  // --- the request as commands -------------------------------------------------------------
+
+  function showCommands() {
+    if (!chosenFile) {
+      return;
+    }
+    var commands = window.requestCommands(form, chosenFile.name, location);
+    setText('curl-command', commands.curl);
+    setText('grpcurl-command', commands.grpcurl);
+    requestSection.hidden = false;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('button.copy'), function (button) {
+    button.addEventListener('click', function () {
+      var text = document.getElementById(button.getAttribute('data-copy')).textContent;
+      var done = function () { copyStatus.textContent = 'Copied to the clipboard.'; };
+      var failed = function () { copyStatus.textContent = 'Could not copy: select the command and copy it by hand.'; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, failed);
+      } else {
+        failed();
+      }
+    });
+  });
 
   // The API answers errors with {"code": ..., "message": ...}; anything else (a proxy's HTML page,
   // say) gets a generic sentence rather than being dumped on the page.
@@ -175,14 +261,27 @@
       } catch (ignored) {
         // not JSON
       }
-      return explain(xhr.status, message);
+      return withRequestId(explain(xhr.status, message), xhr);
     }, function () {
-      return explain(xhr.status, null);
+      return withRequestId(explain(xhr.status, null), xhr);
     });
+  }
+
+  // The service's id of the request (X-Request-Id), so that a person can quote it and an operator
+  // find it in the log; an internal error's message already names it.
+  function withRequestId(error, xhr) {
+    var id = xhr.getResponseHeader('X-Request-Id');
+    if (id && error.detail.indexOf(id) < 0) {
+      error.detail += ' Request id: ' + id + '.';
+    }
+    return error;
   }
 
   function explain(status, message) {
     var headline;
+    if (status === 400 && message && /^(op|operation|operations|format|quality)\b/.test(message)) {
+      return { headline: 'These options cannot be applied to this image.', detail: capitalize(message) + '.' };
+    }
     switch (status) {
       case 400: headline = 'This file could not be read as an image.'; break;
       case 413: headline = 'This file is too large.'; break;

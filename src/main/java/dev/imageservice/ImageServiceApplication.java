@@ -7,6 +7,7 @@ import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.ops.AdmissionGauges;
+import dev.imageservice.ops.CodecsHealthCheck;
 import dev.imageservice.ops.GracefulExit;
 import dev.imageservice.ops.GrpcHealthReporter;
 import dev.imageservice.ops.GrpcMetricsInterceptor;
@@ -16,6 +17,15 @@ import dev.imageservice.ops.LoadSignalGauges;
 import dev.imageservice.ops.MeteredImageProcessor;
 import dev.imageservice.ops.ProcessorHealthCheck;
 import dev.imageservice.ops.PrometheusExposition;
+import dev.imageservice.ops.PrometheusMetrics;
+import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.ops.requests.GrpcRequestInterceptor;
+import dev.imageservice.ops.status.StatusSampler;
+import dev.imageservice.ops.status.StatusServlet;
+import dev.imageservice.ops.requests.HttpRequestFilter;
+import dev.imageservice.ops.requests.RequestIdExceptionMapper;
+import dev.imageservice.ops.requests.TracedImageProcessor;
+import dev.imageservice.ops.requests.Tracing;
 import dev.imageservice.ops.ReadinessServlet;
 import dev.imageservice.ops.ReadyLogger;
 import dev.imageservice.ops.ShutdownHealthCheck;
@@ -39,10 +49,13 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.dropwizard.forms.MultiPartBundle;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,10 +105,15 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         LOG.info("OpenCV {} loaded", openCvVersion);
         Limits limits = config.getLimits().build();
         processing = config.getProcessing();
-        LOG.info("Codecs: {}", processing.getCodecs());
+        if (processing.getCodecs().fullSpeed()) {
+            LOG.info("Codecs: {}", processing.getCodecs().describe());
+        } else {
+            LOG.warn("Codecs: {}", processing.getCodecs().describe());
+        }
         // The one memory budget and its queue, shared by the processor and both transports.
         AdmissionController admission = new AdmissionController(limits);
         AdmissionGauges.register(environment.metrics(), admission);
+        AdmissionGauges.registerLimits(environment.metrics(), limits);
         // Image work runs here, at most limits.maxConcurrent at once (admission sees to that).
         ExecutorService workers = environment.lifecycle().executorService("image-work-%d")
                 .minThreads(limits.maxConcurrent()).maxThreads(limits.maxConcurrent()).build();
@@ -103,25 +121,38 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         ImageProcessor processor = createProcessor(limits, admission, workers);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
-        ImageProcessor metered = new MeteredImageProcessor(processor, environment.metrics());
+        PrometheusMetrics prometheus = new PrometheusMetrics();
+        Tracing tracing = createTracing();
+        environment.lifecycle().manage(tracing);
+        LOG.info("Tracing: {}", tracing.isOn() ? "on, exported by OTLP" : "off (no OTEL_EXPORTER_OTLP_ENDPOINT)");
+        ImageProcessor metered = new TracedImageProcessor(
+                new MeteredImageProcessor(processor, environment.metrics(), prometheus), tracing);
         LoadSignalGauges.register(environment.metrics(), admission, limits);
+
+        // TLS on both transports when security.tls is set (before the servers are built).
+        config.getSecurity().applyTls(config.getServerFactory(), config.getGrpc());
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         grpcServer = config.getGrpc().build(environment.lifecycle(),
-                List.of(new ImageGrpcService(metered, admission, limits.maxInputBytes(),
-                                config.getGrpc().getStreamIdleTimeout().toNanoseconds(), timer),
+                List.of(guarded(new ImageGrpcService(metered, admission, limits.maxInputBytes(),
+                                config.getGrpc().getStreamIdleTimeout().toNanoseconds(), timer)),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
                         reflectionV1Alpha()),
-                List.of(new GrpcMetricsInterceptor(environment.metrics())),
+                grpcInterceptors(config, environment, prometheus, tracing),
                 limits);
         environment.lifecycle().manage(grpcServer);
 
-        environment.healthChecks().register("processor", new ProcessorHealthCheck(processor));
+        // Probes get the last result at once; the probe image itself waits for admission in the background.
+        environment.healthChecks().register("processor", new dev.imageservice.ops.CachedHealthCheck(
+                new ProcessorHealthCheck(processor),
+                environment.lifecycle().executorService("health-refresh-%d").minThreads(1).maxThreads(1).build(),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(2)));
         environment.healthChecks().register("grpc-server", new GrpcServerHealthCheck(grpcServer));
+        environment.healthChecks().register("codecs", new CodecsHealthCheck(processing.getCodecs()));
         // Managed after the gRPC server, so it starts after it (and its first check sees it serving).
         GrpcHealthReporter grpcHealthReporter = config.getOps().buildGrpcHealthReporter(grpcHealth,
                 environment.healthChecks(),
@@ -139,17 +170,28 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                         List.of(grpcServer::stopAccepting, () -> admission.shutdown(Math.min(
                                 config.getGrpc().getShutdownGracePeriod().toNanoseconds(), httpGraceNanos(config))))));
 
+        // Request ids (and the API's server spans) for everything on the application port.
+        environment.servlets().addFilter("request-ids", new HttpRequestFilter(tracing, "/api/"))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
         environment.jersey().register(new ImageProcessingExceptionMapper());
+        environment.jersey().register(new RequestIdExceptionMapper());
+        environment.jersey().register(new RequestIdExceptionMapper.ForIllegalState());
         environment.jersey().register(new ProcessResource(metered, admission, limits.maxInputBytes(),
                 environment.lifecycle().executorService("http-answer-%d").minThreads(HTTP_ANSWER_THREADS)
                         .maxThreads(HTTP_ANSWER_THREADS).allowCoreThreadTimeOut(true).build()));
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
-        environment.jersey().register(new HttpMetricsFilter(environment.metrics()));
-        environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics()))
+        environment.jersey().register(new HttpMetricsFilter(environment.metrics(), prometheus));
+        config.getSecurity().registerHttp(environment); // API keys, headers, CORS, JSON errors
+        // The live status page (web/status.html) reads this every second.
+        StatusSampler status = new StatusSampler(prometheus, environment.metrics());
+        environment.lifecycle().manage(status);
+        environment.servlets().addServlet("status", new StatusServlet(status, environment.getObjectMapper()))
+                .addMapping("/status.json");
+        environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics(), prometheus))
                 .addMapping("/prometheus");
 
         environment.lifecycle().addServerLifecycleListener(
@@ -167,6 +209,30 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     private static long httpGraceNanos(ImageServiceConfiguration config) {
         return config.getServerFactory() instanceof io.dropwizard.core.server.AbstractServerFactory server
                 ? server.getShutdownGracePeriod().toNanoseconds() : Long.MAX_VALUE;
+    }
+
+    /** Unreadable request messages answered INVALID_ARGUMENT / RESOURCE_EXHAUSTED instead of UNKNOWN. */
+    private static io.grpc.BindableService guarded(io.grpc.BindableService service) {
+        io.grpc.ServerServiceDefinition definition = dev.imageservice.grpc.MalformedMessages.guard(service.bindService());
+        return () -> definition;
+    }
+
+    /**
+     * Security's interceptors (API keys), then metrics, then request ids and trace: the last sees a
+     * call first, so ids and the trace come first, and refusals are counted and logged with them.
+     */
+    private static List<io.grpc.ServerInterceptor> grpcInterceptors(ImageServiceConfiguration config, Environment environment,
+            PrometheusMetrics prometheus, Tracing tracing) {
+        List<io.grpc.ServerInterceptor> interceptors = new java.util.ArrayList<>(
+                config.getSecurity().grpcInterceptors(environment.metrics(), ImageServiceGrpc.SERVICE_NAME));
+        interceptors.add(new GrpcMetricsInterceptor(environment.metrics(), prometheus));
+        interceptors.add(new GrpcRequestInterceptor(tracing, Set.of(ImageServiceGrpc.SERVICE_NAME)));
+        return interceptors;
+    }
+
+    /** Tracing from the standard OTEL_* environment variables; tests override this to catch spans. */
+    protected Tracing createTracing() {
+        return Tracing.fromEnvironment(System.getenv());
     }
 
     @SuppressWarnings("deprecation")

@@ -3,6 +3,7 @@ package dev.imageservice;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageservice.grpc.GrpcServerFactory;
 import dev.imageservice.ops.OpsFactory;
+import dev.imageservice.security.SecurityFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -64,5 +65,19 @@ public class ImageServiceConfiguration extends Configuration {
     @JsonProperty("ops")
     public void setOps(OpsFactory ops) {
         this.ops = ops;
+    }
+
+    @Valid
+    @NotNull
+    private SecurityFactory security = new SecurityFactory();
+
+    @JsonProperty("security")
+    public SecurityFactory getSecurity() {
+        return security;
+    }
+
+    @JsonProperty("security")
+    public void setSecurity(SecurityFactory security) {
+        this.security = security;
     }
 }

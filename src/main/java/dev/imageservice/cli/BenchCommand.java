@@ -54,6 +54,7 @@ public class BenchCommand extends Command {
                 .help("HTTP only: multipart/form-data with part 'image', or the raw image as the body");
         subparser.addArgument("--server-pid").type(Long.class)
                 .help("Linux: also report this server process's CPU ms per request and peak RSS, from /proc");
+        ClientSecurity.configure(subparser);
         subparser.addArgument("--json").action(Arguments.storeTrue())
                 .help("print the report as JSON");
         subparser.addArgument("images").nargs("+").metavar("IMAGE")
@@ -83,7 +84,7 @@ public class BenchCommand extends Command {
         return new BenchOptions(BenchTarget.parse(namespace.getString("target")), images, load,
                 namespace.getBoolean("new_connection_per_request"), namespace.getInt("connections"),
                 HttpRequestSender.BodyKind.valueOf(namespace.getString("http_body").toUpperCase(Locale.ROOT)),
-                namespace.getLong("server_pid"), !namespace.getBoolean("no_retry"));
+                namespace.getLong("server_pid"), !namespace.getBoolean("no_retry"), ClientSecurity.of(namespace));
     }
 
     static java.time.Duration duration(String text, String option) {

@@ -2,6 +2,7 @@ package dev.imageservice.cli;
 
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageChunk;
+import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -28,6 +29,17 @@ public final class StreamingUpload {
      * @throws StatusRuntimeException with the server's status when it refuses the image
      */
     public static byte[] process(ImageServiceGrpc.ImageServiceStub stub, byte[] image) throws InterruptedException {
+        return process(stub, image, ImageRequest.getDefaultInstance());
+    }
+
+    /**
+     * Processes {@code image} over the streaming rpc with the operations, format and quality of
+     * {@code options} (its image data is not used), which travel in the first chunk.
+     *
+     * @throws StatusRuntimeException with the server's status when it refuses the image
+     */
+    public static byte[] process(ImageServiceGrpc.ImageServiceStub stub, byte[] image, ImageRequest options)
+            throws InterruptedException {
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         stub.processImageStream(new ClientResponseObserver<ImageChunk, ImageChunk>() {
             private final ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -39,8 +51,14 @@ public final class StreamingUpload {
                 requests.setOnReadyHandler(() -> {
                     while (requests.isReady() && sent < image.length) {
                         int length = Math.min(CHUNK_BYTES, image.length - sent);
-                        requests.onNext(ImageChunk.newBuilder()
-                                .setData(UnsafeByteOperations.unsafeWrap(image, sent, length)).build());
+                        ImageChunk.Builder chunk = ImageChunk.newBuilder()
+                                .setData(UnsafeByteOperations.unsafeWrap(image, sent, length));
+                        if (sent == 0) {
+                            chunk.addAllOperations(options.getOperationsList())
+                                    .setFormat(options.getFormat())
+                                    .setQuality(options.getQuality());
+                        }
+                        requests.onNext(chunk.build());
                         sent += length;
                     }
                     if (sent == image.length && !halfClosed) {

@@ -36,18 +36,22 @@ public final class GrpcServer implements Managed {
     private final long graceNanos;
     private final ImageCallsInFlight imageCalls = new ImageCallsInFlight();
     private volatile Server server;
+    private final AutoCloseable connectionResources;
     private volatile long stopAcceptingNanos;
     private boolean stoppedAccepting;
 
     /**
      * @param builder       where to listen (and how: TLS, connection limits); the rest is set here
+     * @param connectionResources what the builder's connections hold (event loops), closed once the server has terminated
      * @param imageCalls    runs the image calls' callbacks (parsing messages, starting work, writing answers)
      * @param otherCalls    runs health and reflection calls
      * @param maxInputBytes gRPC refuses larger messages from their length prefix
      */
-    GrpcServer(ServerBuilder<?> builder, List<BindableService> services, List<ServerInterceptor> interceptors,
-            Executor imageCalls, Executor otherCalls, long maxInputBytes, long graceNanos) {
+    GrpcServer(ServerBuilder<?> builder, AutoCloseable connectionResources, List<BindableService> services,
+            List<ServerInterceptor> interceptors, Executor imageCalls, Executor otherCalls, long maxInputBytes,
+            long graceNanos) {
         this.builder = builder;
+        this.connectionResources = connectionResources;
         this.graceNanos = graceNanos;
         // The image plus the few bytes of protobuf framing around it.
         int maxInbound = Math.toIntExact(Math.min(Integer.MAX_VALUE, maxInputBytes + MESSAGE_OVERHEAD_BYTES));
@@ -106,7 +110,16 @@ public final class GrpcServer implements Managed {
             server.shutdownNow(); // ends what is left: watch streams, or calls past the grace period
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
+        closeConnectionResources();
         LOG.info("gRPC server stopped");
+    }
+
+    private void closeConnectionResources() {
+        try {
+            connectionResources.close();
+        } catch (Exception e) {
+            LOG.warn("could not stop the gRPC event loops: {}", e.toString());
+        }
     }
 
     /** Whether the server is started and accepts calls (false once shutdown has begun). */

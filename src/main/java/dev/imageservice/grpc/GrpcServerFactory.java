@@ -6,6 +6,8 @@ import io.dropwizard.validation.MinDuration;
 import dev.imageservice.processing.Limits;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslContext;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -13,8 +15,6 @@ import jakarta.validation.constraints.NotNull;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
-import io.grpc.ServerBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 
@@ -106,6 +106,43 @@ public class GrpcServerFactory {
         this.shutdownGracePeriod = shutdownGracePeriod;
     }
 
+    // --- Security (issue 12): TLS and connection limits, applied to the Netty builder in one place.
+    private SslContext tls;
+
+    /** Serve TLS only, with this context (set at startup from security.tls); null: plaintext. */
+    public void useTls(SslContext tls) {
+        this.tls = tls;
+    }
+
+    /** Whether the server serves TLS. */
+    public boolean usesTls() {
+        return tls != null;
+    }
+
+    /** Connection limits, keepalive, idle and age limits, rapid-reset protection. */
+    @jakarta.validation.Valid
+    @NotNull
+    private GrpcConnectionsFactory connections = new GrpcConnectionsFactory();
+
+    @JsonProperty
+    public GrpcConnectionsFactory getConnections() {
+        return connections;
+    }
+
+    @JsonProperty
+    public void setConnections(GrpcConnectionsFactory connections) {
+        this.connections = connections;
+    }
+
+    /** Applies TLS and the connection settings; close the result once the server has terminated. */
+    AutoCloseable configureConnections(NettyServerBuilder builder) {
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return connections.apply(builder);
+    }
+    // --- end of security settings
+
     /**
      * Builds the (not yet started) server for these services, listening on {@link #serverBuilder()};
      * its executors are managed by {@code lifecycle} (stopped after the server, which is managed
@@ -121,12 +158,13 @@ public class GrpcServerFactory {
         ExecutorService imageCalls = lifecycle.executorService("grpc-image-%d")
                 .minThreads(threads).maxThreads(threads).allowCoreThreadTimeOut(true).build();
         ExecutorService otherCalls = lifecycle.executorService("grpc-service-%d").minThreads(2).maxThreads(2).build();
-        return new GrpcServer(serverBuilder(), services, interceptors, imageCalls, otherCalls, limits.maxInputBytes(),
-                shutdownGracePeriod.toNanoseconds());
+        NettyServerBuilder builder = serverBuilder();
+        return new GrpcServer(builder, configureConnections(builder), services, interceptors, imageCalls, otherCalls,
+                limits.maxInputBytes(), shutdownGracePeriod.toNanoseconds());
     }
 
-    /** Where and how the server listens: Netty on {@code bindHost:port}. */
-    public ServerBuilder<?> serverBuilder() {
+    /** Where the server listens: Netty on {@code bindHost:port} (TLS and connection limits not yet applied). */
+    public NettyServerBuilder serverBuilder() {
         return NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port));
     }
 }

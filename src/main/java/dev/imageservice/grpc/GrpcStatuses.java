@@ -1,8 +1,8 @@
 package dev.imageservice.grpc;
 
+import dev.imageservice.ops.requests.RequestIds;
 import dev.imageservice.processing.ImageProcessingException;
 import io.grpc.Status;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +39,7 @@ final class GrpcStatuses {
 
     static Status of(ImageProcessingException e) {
         Status status = switch (e.kind()) {
-            case INVALID_IMAGE, UNSUPPORTED_FORMAT, TOO_MANY_PIXELS -> Status.INVALID_ARGUMENT;
+            case INVALID_IMAGE, INVALID_OPTIONS, UNSUPPORTED_FORMAT, TOO_MANY_PIXELS -> Status.INVALID_ARGUMENT;
             case TOO_MANY_BYTES, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
             case SHUTTING_DOWN -> Status.UNAVAILABLE;
             case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
@@ -53,8 +53,8 @@ final class GrpcStatuses {
      * A bug or an unexpected failure: the client gets a generic message with an id, the log gets
      * the same id and the stack trace.
      */
-    private static Status internal(Throwable t) {
-        String id = UUID.randomUUID().toString().substring(0, 8);
+    static Status internal(Throwable t) {
+        String id = RequestIds.currentOrCreate(); // the request's id: the caller has it too;
         LOG.error("internal error {} while processing an image", id, t);
         return Status.INTERNAL.withDescription("internal error (id " + id + ")");
     }

@@ -54,7 +54,7 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
     @Override
     public void processImage(ImageRequest request, StreamObserver<ImageResponse> responses) {
         new UnaryImageCall((ServerCallStreamObserver<ImageResponse>) responses, idleTimeoutNanos, timer)
-                .start(request.getImageData(), processor, budget);
+                .start(request, processor, budget);
     }
 
     /** The caller's deadline and cancellation, as the processor understands them. */

@@ -47,6 +47,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
     // on-ready handler, the cancel handler, the idle check and the end of the work can run
     // concurrently with them.
     private byte[] upload = new byte[0];
+    private ImageChunk options;
     private int uploaded;
     private AdmissionController.Lease uploadMemory;
     private CompletableFuture<ProcessedImage> work;
@@ -82,6 +83,9 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
                 return;
             }
             lastProgressNanos = System.nanoTime();
+            if (options == null) {
+                options = ProtoOptions.optionsOf(chunk); // the first chunk carries the options
+            }
             ByteString data = chunk.getData();
             long total = (long) uploaded + data.size();
             if (total > maxInputBytes) {
@@ -130,7 +134,8 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
                 uploadMemory.resize(image.length); // the spare capacity is garbage now
             }
             processing = true;
-            started = processor.processAsync(dev.imageservice.processing.EncodedImage.of(image), context);
+            started = processor.processAsync(dev.imageservice.processing.EncodedImage.of(image), ProtoOptions.of(options),
+                    context);
             work = started;
         }
         started.whenComplete((processed, failure) -> processed(image.length, processed, failure));

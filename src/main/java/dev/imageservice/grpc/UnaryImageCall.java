@@ -2,11 +2,13 @@ package dev.imageservice.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.ProcessingOptions;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -53,17 +55,20 @@ final class UnaryImageCall {
         call.setOnCloseHandler(this::end);
     }
 
-    void start(ByteString image, ImageProcessor processor, AdmissionController budget) {
+    void start(ImageRequest request, ImageProcessor processor, AdmissionController budget) {
+        ByteString image = request.getImageData();
+        ProcessingOptions options;
         CompletableFuture<ProcessedImage> started;
         synchronized (this) {
             try {
+                options = ProtoOptions.of(request);
                 input = budget.tryHold(image.size());
             } catch (ImageProcessingException e) {
                 LOG.info("ProcessImage refused: in={} B: {}: {}", image.size(), e.kind(), e.getMessage());
                 call.onError(GrpcStatuses.of(e).asRuntimeException());
                 return;
             }
-            started = processor.processAsync(new ByteStringImage(image), ImageGrpcService.requestContext());
+            started = processor.processAsync(new ByteStringImage(image), options, ImageGrpcService.requestContext());
             work = started;
         }
         started.whenComplete((processed, failure) -> answer(image.size(), processed, failure));

@@ -24,7 +24,13 @@ final class DownloadNames {
 
     /** {@code inline} so that a browser shows the PNG (the no-JavaScript form), with a download name. */
     static String inlineDisposition(String uploadName) {
-        String name = pngName(uploadName);
+        return inlineDisposition(uploadName, "png");
+    }
+
+    /** The same for an answer in another format: "holiday.jpg" answered as WebP is "holiday.webp". */
+    static String inlineDisposition(String uploadName, String extension) {
+        String png = pngName(uploadName);
+        String name = png.substring(0, png.length() - "png".length()) + extension;
         String ascii = asciiFallback(name);
         String disposition = "inline; filename=\"" + ascii + "\"";
         if (!ascii.equals(name)) {
@@ -76,6 +82,8 @@ final class DownloadNames {
     private static String asciiFallback(String name) {
         String decomposed = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
         String ascii = NOT_ASCII_SAFE.matcher(decomposed).replaceAll("_");
-        return ascii.equals(".png") || ascii.equals("_.png") ? DEFAULT_STEM + ".png" : ascii;
+        int dot = ascii.lastIndexOf('.');
+        String stem = dot < 0 ? ascii : ascii.substring(0, dot);
+        return stem.isEmpty() || stem.equals("_") ? DEFAULT_STEM + ascii.substring(Math.max(dot, 0)) : ascii;
     }
 }

@@ -1,12 +1,12 @@
 package dev.imageservice.http;
 
+import dev.imageservice.ops.requests.RequestIds;
 import dev.imageservice.processing.ImageProcessingException;
 import io.dropwizard.jersey.errors.ErrorMessage;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ public final class ImageProcessingExceptionMapper implements ExceptionMapper<Ima
         String message = e.getMessage();
         if (e.kind() == ImageProcessingException.Kind.INTERNAL) {
             // A bug or a codec failure: the client gets an id, the log gets the id and the stack trace.
-            String id = UUID.randomUUID().toString().substring(0, 8);
+            String id = RequestIds.currentOrCreate(); // the request's id: the caller has it too;
             LOG.error("internal error {} while processing an image", id, e);
             message = "internal error (id " + id + ")";
         }
@@ -42,7 +42,7 @@ public final class ImageProcessingExceptionMapper implements ExceptionMapper<Ima
 
     static int statusOf(ImageProcessingException.Kind kind) {
         return switch (kind) {
-            case INVALID_IMAGE -> 400;
+            case INVALID_IMAGE, INVALID_OPTIONS -> 400;
             case UNSUPPORTED_FORMAT -> 415;
             case TOO_MANY_BYTES -> 413;
             case TOO_MANY_PIXELS -> 422; // well-formed, but more than we will decode

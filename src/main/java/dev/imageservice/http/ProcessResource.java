@@ -4,6 +4,7 @@ import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.ProcessingOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -81,18 +82,20 @@ public final class ProcessResource {
                     + "': send the image as multipart/form-data field '" + FILE_PART + "'");
         }
         String fileName = part.getContentDisposition() == null ? null : part.getContentDisposition().getFileName();
+        ProcessingOptions options = ProcessOptionsParser.fromForm(request, part);
         // Jersey has parsed the form before this method runs: the part is counted once read.
         byte[] input;
         try (InputStream in = part.getValueAs(InputStream.class)) {
             input = BoundedInput.readAtMost(in, maxInputBytes);
         }
-        process(input, budget.tryHold(input.length), fileName, request, response);
+        process(input, budget.tryHold(input.length), fileName, options, request, response);
     }
 
     @POST
     @Consumes({"image/*", MediaType.APPLICATION_OCTET_STREAM})
     public void processBody(InputStream body, @Context HttpServletRequest request, @Suspended AsyncResponse response)
             throws IOException {
+        ProcessingOptions options = ProcessOptionsParser.fromQuery(request);
         // With a Content-Length, the body is counted before it is read: no room means 503 at once,
         // and the body is never read.
         long declared = request.getContentLengthLong();
@@ -111,14 +114,14 @@ public final class ProcessResource {
             }
             throw e;
         }
-        process(data, input, null, request, response);
+        process(data, input, null, options, request, response);
     }
 
     /** Waits for the processor without holding this thread; the answer is written by {@link #answers}. */
     private void process(byte[] input, AdmissionController.Lease inputMemory, String uploadName,
-            HttpServletRequest request, AsyncResponse response) {
+            ProcessingOptions options, HttpServletRequest request, AsyncResponse response) {
         CompletableFuture<ProcessedImage> work =
-                processor.processAsync(EncodedImage.of(input), HttpRequestContexts.of(request));
+                processor.processAsync(EncodedImage.of(input), options, HttpRequestContexts.of(request));
         HttpRequestContexts.onCallerGone(request, () -> work.cancel(false));
         // Called once the answer is written (or could not be): everything the request held goes back.
         response.register((CompletionCallback) failure -> {
@@ -139,11 +142,11 @@ public final class ProcessResource {
                         result.output().length, result.info(), result.inputFormat().displayName(),
                         millis(result.totalNanos()));
             }
-            response.resume(answer(result, uploadName));
+            response.resume(answer(result, uploadName, options));
         }, answers);
     }
 
-    private static Response answer(ProcessedImage result, String uploadName) {
+    private static Response answer(ProcessedImage result, String uploadName, ProcessingOptions options) {
         byte[] output = result.output();
         StreamingOutput pieces = out -> {
             for (int offset = 0; offset < output.length; offset += WRITE_PIECE_BYTES) {
@@ -153,7 +156,7 @@ public final class ProcessResource {
         return Response.ok(pieces, result.contentType())
                 // Known up front: lets clients show download progress instead of a chunked stream.
                 .header(HttpHeaders.CONTENT_LENGTH, output.length)
-                .header(HttpHeaders.CONTENT_DISPOSITION, DownloadNames.inlineDisposition(uploadName))
+                .header(HttpHeaders.CONTENT_DISPOSITION, DownloadNames.inlineDisposition(uploadName, options.format().extension()))
                 .header(PROCESSING_TIME_HEADER, millis(result.totalNanos()))
                 .header(WIDTH_HEADER, result.info().width())
                 .header(HEIGHT_HEADER, result.info().height())

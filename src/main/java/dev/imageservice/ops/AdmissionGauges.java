@@ -3,6 +3,7 @@ package dev.imageservice.ops;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import dev.imageservice.processing.AdmissionController;
+import dev.imageservice.processing.Limits;
 
 /** Publishes admission control's state: how much is in work, how much waits, the memory budget and its use. */
 public final class AdmissionGauges {
@@ -16,5 +17,11 @@ public final class AdmissionGauges {
         metrics.register(MetricNames.MEMORY_BUDGET, (Gauge<Long>) admission::budgetBytes);
         metrics.register(MetricNames.MEMORY_IN_USE, (Gauge<Long>) admission::bytesInUse);
         metrics.register(MetricNames.MEMORY_WAITING, (Gauge<Long>) admission::bytesWaiting);
+    }
+
+    /** The limits in force, beside the gauges above, so that dashboards and alerts show saturation. */
+    public static void registerLimits(MetricRegistry metrics, Limits limits) {
+        metrics.register(MetricNames.ADMISSION_MAX_IN_FLIGHT, (Gauge<Integer>) limits::maxConcurrent);
+        metrics.register(MetricNames.ADMISSION_MAX_QUEUED, (Gauge<Integer>) limits::maxQueued);
     }
 }

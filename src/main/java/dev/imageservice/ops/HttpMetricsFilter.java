@@ -32,9 +32,15 @@ public final class HttpMetricsFilter implements ContainerRequestFilter, Containe
     private static final String START_NANOS = HttpMetricsFilter.class.getName() + ".startNanos";
 
     private final MetricRegistry metrics;
+    private final PrometheusMetrics prometheus;
 
     public HttpMetricsFilter(MetricRegistry metrics) {
+        this(metrics, new PrometheusMetrics());
+    }
+
+    public HttpMetricsFilter(MetricRegistry metrics, PrometheusMetrics prometheus) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
     }
 
     @Override
@@ -48,8 +54,13 @@ public final class HttpMetricsFilter implements ContainerRequestFilter, Containe
             return; // the request never passed our request filter (e.g. refused by Jersey before it)
         }
         String endpoint = endpoint(request);
-        metrics.timer(MetricNames.httpRequests(endpoint)).update(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-        metrics.meter(MetricNames.httpResponses(endpoint, statusClass(response.getStatus()))).mark();
+        long nanos = System.nanoTime() - startNanos;
+        String statusClass = statusClass(response.getStatus());
+        metrics.timer(MetricNames.httpRequests(endpoint)).update(nanos, TimeUnit.NANOSECONDS);
+        metrics.meter(MetricNames.httpResponses(endpoint, statusClass)).mark();
+        String route = endpoint.equals(MetricNames.HTTP_UNMATCHED) ? MetricNames.HTTP_UNMATCHED
+                : endpoint.substring(endpoint.indexOf(' ') + 1);
+        prometheus.httpSeconds.labels(request.getMethod(), route, statusClass).observe(nanos / 1e9);
     }
 
     static String endpoint(ContainerRequestContext request) {

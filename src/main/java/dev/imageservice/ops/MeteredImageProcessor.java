@@ -8,7 +8,9 @@ import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.ProcessingOptions;
 import dev.imageservice.processing.RequestContext;
+import dev.imageservice.processing.StageListener;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,10 +34,27 @@ public final class MeteredImageProcessor implements ImageProcessor {
     private final Histogram inputBytes;
     private final Histogram outputBytes;
     private final Histogram decodedPixels;
+    private final OperationTimers operationTimers;
     private final Map<ImageProcessingException.Kind, Meter> failed = new EnumMap<>(ImageProcessingException.Kind.class);
+    private final PrometheusMetrics prometheus;
+    private final StageListener stages;
 
+    /** Measures into {@code metrics} only (a Prometheus registry of its own that nobody serves). */
     public MeteredImageProcessor(ImageProcessor delegate, MetricRegistry metrics) {
+        this(delegate, metrics, new PrometheusMetrics());
+    }
+
+    public MeteredImageProcessor(ImageProcessor delegate, MetricRegistry metrics, PrometheusMetrics prometheus) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        operationTimers = new OperationTimers(metrics);
+        this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+        this.stages = (stage, name, startNanos, endNanos) -> {
+            double seconds = (endNanos - startNanos) / 1e9;
+            prometheus.stageSeconds.labels(stageLabel(stage)).observe(seconds);
+            if (stage == StageListener.Stage.OPERATION) {
+                prometheus.operationSeconds.labels(name).observe(seconds);
+            }
+        };
         process = metrics.timer(MetricNames.PROCESS);
         decode = metrics.timer(MetricNames.STAGE_DECODE);
         transform = metrics.timer(MetricNames.STAGE_TRANSFORM);
@@ -47,27 +66,81 @@ public final class MeteredImageProcessor implements ImageProcessor {
         // series that appears only with its first failure is invisible to Prometheus' rate().
         for (ImageProcessingException.Kind kind : ImageProcessingException.Kind.values()) {
             failed.put(kind, metrics.meter(MetricNames.failed(kind)));
+            prometheus.failed.labels(kind.name());
+        }
+        for (StageListener.Stage stage : StageListener.Stage.values()) {
+            prometheus.stageSeconds.labels(stageLabel(stage));
         }
     }
 
+    private static String stageLabel(StageListener.Stage stage) {
+        return stage == StageListener.Stage.OPERATION ? "transform" : stage.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Override
-    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
-        inputBytes.update(input == null ? 0 : input.size());
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
+            RequestContext context) {
+        countInput(input);
         Timer.Context call = process.time();
-        CompletableFuture<ProcessedImage> result = delegate.processAsync(input, context);
+        long start = System.nanoTime();
+        CompletableFuture<ProcessedImage> result = delegate.processAsync(input, options, context.withStageListener(stages));
         result.whenComplete((image, failure) -> {
             call.stop();
+            prometheus.processSeconds.observe((System.nanoTime() - start) / 1e9);
             if (failure == null) {
                 recordStages(image);
             } else {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                failed.get(cause instanceof ImageProcessingException e ? e.kind()
+                countFailure(cause instanceof ImageProcessingException e ? e.kind()
                         : cause instanceof CancellationException ? ImageProcessingException.Kind.CANCELLED
-                        : ImageProcessingException.Kind.INTERNAL).mark();
+                        : ImageProcessingException.Kind.INTERNAL);
             }
         });
         return result;
+    }
+
+    @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
+        return processAsync(input, ProcessingOptions.DEFAULT, context);
+    }
+
+    @Override
+    public ProcessedImage process(EncodedImage input, RequestContext context) {
+        return process(input, ProcessingOptions.DEFAULT, context);
+    }
+
+    @Override
+    public ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
+        countInput(input);
+        Timer.Context call = process.time();
+        long start = System.nanoTime();
+        try {
+            ProcessedImage result = delegate.process(input, options, context.withStageListener(stages));
+            recordStages(result);
+            return result;
+        } catch (ImageProcessingException e) {
+            countFailure(e.kind());
+            throw e;
+        } catch (RuntimeException e) {
+            // Not a refusal but a bug; the transport reports it as an internal error, so count it so.
+            countFailure(ImageProcessingException.Kind.INTERNAL);
+            throw e;
+        } finally {
+            call.stop();
+            prometheus.processSeconds.observe((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private void countInput(EncodedImage input) {
+        int size = input == null ? 0 : input.size();
+        inputBytes.update(size);
+        prometheus.inputBytes.observe(size);
+    }
+
+    private void countFailure(ImageProcessingException.Kind kind) {
+        failed.get(kind).mark();
+        prometheus.failed.labels(kind.name()).inc();
     }
 
     private void recordStages(ProcessedImage result) {
@@ -75,26 +148,9 @@ public final class MeteredImageProcessor implements ImageProcessor {
         transform.update(result.transformNanos(), TimeUnit.NANOSECONDS);
         encode.update(result.encodeNanos(), TimeUnit.NANOSECONDS);
         outputBytes.update(result.output().length);
-        decodedPixels.update(result.info().pixels());
-    }
-
-    @Override
-    public ProcessedImage process(EncodedImage input, RequestContext context) {
-        inputBytes.update(input == null ? 0 : input.size());
-        Timer.Context call = process.time();
-        try {
-            ProcessedImage result = delegate.process(input, context);
-            recordStages(result);
-            return result;
-        } catch (ImageProcessingException e) {
-            failed.get(e.kind()).mark();
-            throw e;
-        } catch (RuntimeException e) {
-            // Not a refusal but a bug; the transport reports it as an internal error, so count it so.
-            failed.get(ImageProcessingException.Kind.INTERNAL).mark();
-            throw e;
-        } finally {
-            call.stop();
-        }
+        decodedPixels.update(result.decoded().pixels());
+        operationTimers.record(result.operations());
+        prometheus.outputBytes.observe(result.output().length);
+        prometheus.decodedPixels.observe(result.decoded().pixels());
     }
 }

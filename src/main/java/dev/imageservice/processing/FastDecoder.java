@@ -20,7 +20,8 @@ import org.opencv.core.Mat;
 
 /**
  * Decodes the JPEGs it can decode exactly as OpenCV would through the JDK's JPEG reader, and
- * everything else through the fallback decoder (OpenCV).
+ * everything else through the fallback decoder (OpenCV). The service uses it only where
+ * {@code libturbojpeg.so.0} is missing ({@link TurboJpegDecoder} is faster still).
  *
  * <p>Why: openpnp's OpenCV bundles a libjpeg-turbo built without SIMD, while Debian's OpenJDK links
  * the JDK's JPEG reader against the system libjpeg-turbo, which has it: the same algorithms
@@ -40,11 +41,6 @@ public final class FastDecoder implements ImageDecoder {
     public FastDecoder(ImageDecoder fallback) {
         this.fallback = Objects.requireNonNull(fallback, "fallback");
         this.jpegReader = jdkJpegReader();
-    }
-
-    /** Whether JPEGs can take the fast path in this JVM (the JDK's own JPEG reader is present). */
-    public boolean fastJpeg() {
-        return jpegReader != null;
     }
 
     @Override
@@ -68,14 +64,23 @@ public final class FastDecoder implements ImageDecoder {
             return null;
         }
         boolean[] warned = {false};
+        boolean[] endedEarly = {false};
         try (ByteArrayImageInputStream in = new ByteArrayImageInputStream(data)) {
             reader.setInput(in, true, true);
-            reader.addIIOReadWarningListener((source, warning) -> warned[0] = true);
+            reader.addIIOReadWarningListener((source, warning) -> {
+                warned[0] = true;
+                endedEarly[0] |= warning != null && warning.toLowerCase(java.util.Locale.ROOT).contains("premature end");
+            });
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {
             reader.dispose();
+        }
+        if (endedEarly[0]) {
+            // libjpeg filled the rest of the frame with grey; OpenCV would call that a success.
+            throw ImageProcessingException.invalid("the JPEG image is truncated (" + data.length
+                    + " bytes): its data ends before the frame is complete");
         }
         if (warned[0]) {
             return null;

@@ -12,6 +12,8 @@ public final class ImageProcessingException extends RuntimeException {
     public enum Kind {
         /** Empty, undecodable or corrupt input. */
         INVALID_IMAGE,
+        /** Options that make no sense, or not for this image (crop outside it, a result over the pixel limit). */
+        INVALID_OPTIONS,
         /** A format, or a pixel type, that the service cannot process faithfully. */
         UNSUPPORTED_FORMAT,
         /** More input bytes than the configured limit. */
@@ -54,6 +56,11 @@ public final class ImageProcessingException extends RuntimeException {
     public static ImageProcessingException tooManyBytes(long limit) {
         return new ImageProcessingException(Kind.TOO_MANY_BYTES,
                 "the image is larger than the limit of " + limit + " bytes (" + Limits.bytes(limit) + ")");
+    }
+
+    /** Bad processing options; the message names the parameter. */
+    public static ImageProcessingException invalidOptions(String message) {
+        return new ImageProcessingException(Kind.INVALID_OPTIONS, message);
     }
 
     public static ImageProcessingException unsupported(String message) {

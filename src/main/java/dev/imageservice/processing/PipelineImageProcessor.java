@@ -1,8 +1,10 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.format.ImageFormat;
 import dev.imageservice.processing.format.ImageHeader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -12,48 +14,49 @@ import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
- * Check, admit, decode, apply one operation, encode. The cheap checks (byte size, format, header
- * dimensions) run before the request waits for admission, so a request that would be refused
- * anyway never occupies a slot, and nothing is decoded before its pixel count is known to be
- * acceptable. Waiting holds no thread: the request is an entry of the admission queue, and its
- * work runs on the worker executor once admitted. Every native Mat is released before the work
- * ends, whatever happens, so native memory never waits for the garbage collector.
+ * Check, plan, admit, decode, apply the request's operations, encode. The cheap checks (byte size,
+ * format, header dimensions, the operations against those dimensions) run before the request waits
+ * for admission, so a request that would be refused anyway never occupies a slot, and nothing is
+ * decoded before its pixel count (and that of every intermediate result) is known to be
+ * acceptable. Waiting holds no thread: the request is an entry of the admission queue, and its work
+ * runs on the worker executor once admitted. Every native Mat is released before the work ends,
+ * whatever happens, so native memory never waits for the garbage collector.
  */
 public final class PipelineImageProcessor implements ImageProcessor {
+    /** Enough of the file for every header we read (JPEG metadata before the frame included, mostly). */
+    private static final int HEAD_BYTES = 256 * 1024;
+
     private final Limits limits;
     private final AdmissionController admission;
     private final Executor workers;
     private final ImageDecoder decoder;
-    private final ImageOperation operation;
-    private final ImageEncoder encoder;
+    private final List<ImageOperation> defaultOperations;
+    private final ImageEncoder pngEncoder;
 
     /**
-     * @param workers runs the admitted work (decode, transform, encode); admission lets at most
-     *                {@code limits.maxConcurrent} run at once, so it needs no more threads than that
+     * @param operation  what a request without operations gets (the channel swap)
+     * @param pngEncoder the PNG encoder; JPEG and WebP are written by {@link OpenCvLossyEncoder}
+     * @param workers    runs the admitted work (decode, operations, encode); admission lets at most
+     *                   {@code limits.maxConcurrent} run at once, so it needs no more threads than that
      */
     public PipelineImageProcessor(Limits limits, AdmissionController admission, Executor workers, ImageDecoder decoder,
-            ImageOperation operation, ImageEncoder encoder) {
+            ImageOperation operation, ImageEncoder pngEncoder) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.admission = Objects.requireNonNull(admission, "admission");
         this.workers = Objects.requireNonNull(workers, "workers");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
-        Objects.requireNonNull(operation, "operation");
-        Objects.requireNonNull(encoder, "encoder");
-        // An encoder that can do the operation as it writes (the PNG encoder swaps channels by
-        // reading the Mat's bytes in another order) saves a pass over the pixels and a native Mat.
-        Optional<ImageEncoder> absorbing = encoder.absorb(operation);
-        this.operation = absorbing.isPresent() ? new DoneByEncoder(operation.name()) : operation;
-        this.encoder = absorbing.orElse(encoder);
-    }
-
-    /** A pipeline with its own admission, working on the common pool (tools and tests). */
-    public PipelineImageProcessor(Limits limits, ImageDecoder decoder, ImageOperation operation, ImageEncoder encoder) {
-        this(limits, new AdmissionController(limits), ForkJoinPool.commonPool(), decoder, operation, encoder);
+        this.defaultOperations = List.of(Objects.requireNonNull(operation, "operation"));
+        this.pngEncoder = Objects.requireNonNull(pngEncoder, "pngEncoder");
     }
 
     /** The default pipeline on the fast codecs: decode, channel swap, PNG. Loads OpenCV if needed. */
     public static PipelineImageProcessor channelSwapToPng(Limits limits) {
         return channelSwapToPng(limits, Codecs.FAST);
+    }
+
+    /** A pipeline with its own admission, working on the common pool (tools and tests). */
+    public PipelineImageProcessor(Limits limits, ImageDecoder decoder, ImageOperation operation, ImageEncoder pngEncoder) {
+        this(limits, new AdmissionController(limits), ForkJoinPool.commonPool(), decoder, operation, pngEncoder);
     }
 
     /** Decode, channel swap, PNG, on the given codecs, with its own admission (tools and tests). */
@@ -78,9 +81,9 @@ public final class PipelineImageProcessor implements ImageProcessor {
      * budget would follow (tools, the health check): its output counts against nothing once returned.
      */
     @Override
-    public ProcessedImage process(EncodedImage input, RequestContext context) {
+    public ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
         try {
-            ProcessedImage result = processAsync(input, context).join();
+            ProcessedImage result = processAsync(input, options, context).join();
             result.release();
             return result;
         } catch (CompletionException e) {
@@ -92,16 +95,29 @@ public final class PipelineImageProcessor implements ImageProcessor {
     }
 
     @Override
-    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
-        ImageHeader header;
+    public ProcessedImage process(EncodedImage input, RequestContext context) {
+        return process(input, ProcessingOptions.DEFAULT, context);
+    }
+
+    @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
+            RequestContext context) {
+        Source source;
+        OperationPlan plan;
         try {
-            header = check(input);
+            Objects.requireNonNull(options, "options");
+            ImageHeader header = check(input);
+            source = new Source(input, input.head(HEAD_BYTES), header);
+            // Planned on the header's dimensions before waiting: bad options are refused at once, and
+            // admission counts the largest image any step holds.
+            plan = plan(options, new Dimensions(header.width(), header.height()), source, true);
             context.checkStillWanted();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        long queuedAt = System.nanoTime();
         CompletableFuture<AdmissionController.Permit> turn = admission.admit(
-                Limits.workBytes(header.pixels(), input.size()), input.size(), context);
+                Limits.workBytes(plan.peakPixels, input.size()), input.size(), context);
         CompletableFuture<ProcessedImage> result = new CompletableFuture<>();
         result.whenComplete((image, failure) -> {
             if (result.isCancelled()) {
@@ -113,8 +129,9 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 result.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
                 return;
             }
+            context.stages().stageEnded(StageListener.Stage.QUEUE, "queue", queuedAt, System.nanoTime());
             try {
-                workers.execute(() -> work(permit, input, header, context, result));
+                workers.execute(() -> work(permit, source, options, plan, context, result));
             } catch (RejectedExecutionException e) {
                 permit.close();
                 result.completeExceptionally(new ImageProcessingException(ImageProcessingException.Kind.SHUTTING_DOWN,
@@ -124,15 +141,15 @@ public final class PipelineImageProcessor implements ImageProcessor {
         return result;
     }
 
-    private void work(AdmissionController.Permit permit, EncodedImage input, ImageHeader header, RequestContext context,
-            CompletableFuture<ProcessedImage> result) {
+    private void work(AdmissionController.Permit permit, Source source, ProcessingOptions options, OperationPlan plan,
+            RequestContext context, CompletableFuture<ProcessedImage> result) {
         try {
             if (result.isDone()) {
                 permit.close(); // cancelled while it waited for a worker
                 return;
             }
             context.checkStillWanted();
-            ProcessedImage image = decodeTransformEncode(input.bytes(), header);
+            ProcessedImage image = decodeTransformEncode(source, options, plan, context.stages());
             AdmissionController.Lease output = permit.keepOnly(image.output().length);
             if (!result.complete(image.withRelease(output::close))) {
                 output.close();
@@ -162,25 +179,67 @@ public final class PipelineImageProcessor implements ImageProcessor {
         return HeaderChecks.check(input, limits);
     }
 
-    private ProcessedImage decodeTransformEncode(byte[] input, ImageHeader header) {
+    private OperationPlan plan(ProcessingOptions options, Dimensions dimensions, Source source, boolean beforeDecode) {
+        List<ImageOperation> operations = options.operations().isEmpty() ? defaultOperations : options.operations();
+        return OperationPlan.of(operations, dimensions, source.header.format(), source::exifOrientation, encoderFor(options),
+                options.format(), limits.maxPixels(), beforeDecode);
+    }
+
+    private ImageEncoder encoderFor(ProcessingOptions options) {
+        return options.format() == OutputFormat.PNG ? pngEncoder
+                : new OpenCvLossyEncoder(options.format(), options.effectiveQuality());
+    }
+
+    private ProcessedImage decodeTransformEncode(Source source, ProcessingOptions options, OperationPlan planned,
+            StageListener stages) {
         Mat decoded = null;
-        Mat transformed = null;
+        Mat current = null;
         try {
             long start = System.nanoTime();
-            decoded = decoder.decode(input, header);
+            byte[] input = source.bytes();
+            if (planned.shrinkFactor > 1) {
+                decoded = ShrinkOnLoad.decode(input, planned.shrinkFactor);
+            }
+            if (decoded == null) {
+                decoded = decoder.decode(input, source.header);
+            }
             HeaderChecks.checkPixels(decoded.cols(), decoded.rows(), limits); // in case the header lied
-            ImageInfo info = new ImageInfo(decoded.cols(), decoded.rows(), decoded.channels(),
-                    CvType.depth(decoded.type()) == CvType.CV_16U ? 16 : 8);
+            ImageInfo decodedInfo = info(decoded);
+            OperationPlan plan = planned;
+            if (planned.shrinkFactor == 1
+                    && (decoded.cols() != source.header.width() || decoded.rows() != source.header.height())) {
+                // The header lied about the size: plan again on the real one (and refuse what no longer fits).
+                plan = plan(options, new Dimensions(decoded.cols(), decoded.rows()), source, false);
+            }
             long decodedAt = System.nanoTime();
-            transformed = operation.apply(decoded);
+            stages.stageEnded(StageListener.Stage.DECODE, "decode", start, decodedAt);
+            current = decoded;
+            List<OperationTime> times = new ArrayList<>(plan.steps.size());
+            for (ImageOperation step : plan.steps) {
+                long stepStart = System.nanoTime();
+                Mat next = step.apply(current);
+                if (next != current && current != decoded) {
+                    current.release();
+                }
+                current = next;
+                long stepEnd = System.nanoTime();
+                times.add(new OperationTime(step.name(), stepEnd - stepStart));
+                stages.stageEnded(StageListener.Stage.OPERATION, step.name(), stepStart, stepEnd);
+            }
             long transformedAt = System.nanoTime();
-            byte[] output = encoder.encode(transformed);
+            for (String absorbed : plan.doneByEncoder) {
+                // Done by the encoder as it writes: reported (taking no time of its own) so that every
+                // requested operation shows in the stage metrics and traces.
+                stages.stageEnded(StageListener.Stage.OPERATION, absorbed, transformedAt, transformedAt);
+            }
+            byte[] output = plan.encoder.encode(current);
             long encodedAt = System.nanoTime();
-            return new ProcessedImage(output, encoder.contentType(), header.format(), info, input.length,
-                    decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt);
+            stages.stageEnded(StageListener.Stage.ENCODE, "encode", transformedAt, encodedAt);
+            return new ProcessedImage(output, plan.encoder.contentType(), source.header.format(), info(current), input.length,
+                    decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt, decodedInfo, times);
         } finally {
-            if (transformed != null && transformed != decoded) {
-                transformed.release();
+            if (current != null && current != decoded) {
+                current.release();
             }
             if (decoded != null) {
                 decoded.release();
@@ -188,11 +247,46 @@ public final class PipelineImageProcessor implements ImageProcessor {
         }
     }
 
-    /** Stands in for an operation that the encoder absorbed: the pixels pass through unchanged. */
-    private record DoneByEncoder(String name) implements ImageOperation {
-        @Override
-        public Mat apply(Mat source) {
-            return source;
+    private static ImageInfo info(Mat image) {
+        return new ImageInfo(image.cols(), image.rows(), image.channels(),
+                CvType.depth(image.type()) == CvType.CV_16U ? 16 : 8);
+    }
+
+    /**
+     * The image being processed: its bytes taken from the transport once (when the EXIF orientation
+     * needs the whole file before admission, or at decode), its orientation read once if asked for.
+     */
+    private static final class Source {
+        final EncodedImage input;
+        final byte[] head;
+        final ImageHeader header;
+        final ImageFormat format;
+        private byte[] bytes;
+        private int orientation;
+
+        Source(EncodedImage input, byte[] head, ImageHeader header) {
+            this.input = input;
+            this.head = head;
+            this.header = header;
+            this.format = header.format();
+        }
+
+        byte[] bytes() {
+            if (bytes == null) {
+                bytes = head.length == input.size() ? head : input.bytes();
+            }
+            return bytes;
+        }
+
+        int exifOrientation() {
+            if (orientation == 0 && format == ImageFormat.JPEG && bytes == null) {
+                // A JPEG keeps its EXIF before the pixels: the head is enough, no copy while waiting.
+                orientation = ExifOrientation.read(head, format);
+            }
+            if (orientation == 0) {
+                orientation = ExifOrientation.of(bytes(), format);
+            }
+            return orientation;
         }
     }
 }

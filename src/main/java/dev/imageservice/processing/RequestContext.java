@@ -10,25 +10,43 @@ import java.util.function.BooleanSupplier;
  */
 public final class RequestContext {
     /** No deadline, never cancelled. */
-    public static final RequestContext NONE = new RequestContext(Long.MAX_VALUE, false, () -> false);
+    public static final RequestContext NONE = new RequestContext(Long.MAX_VALUE, false, () -> false, StageListener.NONE);
 
     private final long deadlineNanoTime;
     private final boolean hasDeadline;
     private final BooleanSupplier cancelled;
+    private final StageListener stages;
 
-    private RequestContext(long deadlineNanoTime, boolean hasDeadline, BooleanSupplier cancelled) {
+    private RequestContext(long deadlineNanoTime, boolean hasDeadline, BooleanSupplier cancelled,
+            StageListener stages) {
         this.deadlineNanoTime = deadlineNanoTime;
         this.hasDeadline = hasDeadline;
         this.cancelled = cancelled;
+        this.stages = stages;
     }
 
     /** A caller that waits {@code remainingNanos} more. */
     public static RequestContext withDeadline(long remainingNanos, BooleanSupplier cancelled) {
-        return new RequestContext(System.nanoTime() + remainingNanos, true, cancelled);
+        return new RequestContext(System.nanoTime() + remainingNanos, true, cancelled, StageListener.NONE);
     }
 
     public static RequestContext withoutDeadline(BooleanSupplier cancelled) {
-        return new RequestContext(Long.MAX_VALUE, false, cancelled);
+        return new RequestContext(Long.MAX_VALUE, false, cancelled, StageListener.NONE);
+    }
+
+    /** The same caller, with {@code listener} told of each stage as well as the listeners before it. */
+    public RequestContext withStageListener(StageListener listener) {
+        StageListener before = stages;
+        StageListener both = before == StageListener.NONE ? listener : (stage, name, start, end) -> {
+            before.stageEnded(stage, name, start, end);
+            listener.stageEnded(stage, name, start, end);
+        };
+        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, both);
+    }
+
+    /** Who is told when each stage of this request ends (the ops layer's metrics and traces). */
+    public StageListener stages() {
+        return stages;
     }
 
     public boolean hasDeadline() {

@@ -23,6 +23,16 @@ public final class SwapChannels implements ImageOperation {
     }
 
     @Override
+    public boolean scaleFree() {
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "swap";
+    }
+
+    @Override
     public Mat apply(Mat source) {
         int code;
         switch (source.channels()) {

@@ -8,59 +8,75 @@ import dev.imageservice.processing.OpenCvPngEncoder;
 import dev.imageservice.processing.PipelineImageProcessor;
 import dev.imageservice.processing.PngEncoder;
 import dev.imageservice.processing.SwapChannels;
+import dev.imageservice.processing.TurboJpegDecoder;
 import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.processing.format.ImageHeader;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestLimits;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
+import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * A plain-main benchmark of the codec paths, runnable without JMH:
+ * The project's one codec benchmark: a plain {@code main}, so it needs no profile.
  * <pre>
  * ./mvnw -q test-compile
  * java -cp target/classes:target/test-classes:$(./mvnw -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout) \
- *     dev.imageservice.bench.CodecBench [repetitions] [sizes, e.g. 0.3,2,12]
+ *     dev.imageservice.bench.CodecBench [rounds] [0.3,2,12 | photo.jpg ...]
  * </pre>
- * Photo-like JPEGs (quality 90) of 0.3, 2 and 12 MP. Every variant runs once per round, round
- * after round (interleaved, so that noise from other processes hits all of them alike); after a
- * warm-up of at least 3 s, the median per variant is printed. Single-threaded: CPU per request, not throughput.
+ * Inputs: synthetic photo-like JPEGs (quality 90) of 0.3, 2 and 12 MP, or real JPEG files. Every
+ * variant runs once per round, round after round (interleaved, so that noise from other processes
+ * hits all of them alike); after a warm-up of at least 5 rounds and 4 s (C2 must have compiled the
+ * Java codecs), the median per variant is printed: the calling thread's CPU time (steady on a busy
+ * machine, where wall time is not) beside wall time. OpenCV runs on one thread too.
  */
 public final class CodecBench {
 
     public static void main(String[] args) {
         OpenCvLibrary.load();
+        Core.setNumThreads(1); // cvtColor would use a pool: one thread, so CPU time is all of the work
         int repetitions = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        String[] sizes = (args.length > 1 ? args[1] : "0.3,2,12").split(",");
-        for (String size : sizes) {
-            int[] wh = switch (size) {
-                case "0.3" -> new int[] {640, 480};
-                case "2" -> new int[] {1920, 1080};
-                case "12" -> new int[] {4000, 3000};
-                default -> throw new IllegalArgumentException("size " + size);
-            };
-            run(wh[0], wh[1], repetitions);
+        List<String> inputs = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("0.3,2,12");
+        System.out.println("JPEG decoder: " + Codecs.FAST.describe());
+        for (String input : inputs) {
+            for (String item : input.split(",")) {
+                int[] wh = switch (item) {
+                    case "0.3" -> new int[] {640, 480};
+                    case "2" -> new int[] {1920, 1080};
+                    case "12" -> new int[] {4000, 3000};
+                    default -> null;
+                };
+                if (wh != null) {
+                    run("synthetic photo-like q90", TestImages.encode(TestImages.photoLike(wh[0], wh[1], 3, 8, 5), ".jpg",
+                            Imgcodecs.IMWRITE_JPEG_QUALITY, 90), repetitions);
+                } else {
+                    try {
+                        run(item, Files.readAllBytes(Path.of(item)), repetitions);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
         }
     }
 
-    private static void run(int width, int height, int repetitions) {
-        byte[] jpeg = TestImages.encode(TestImages.photoLike(width, height, 3, 8, 5), ".jpg", Imgcodecs.IMWRITE_JPEG_QUALITY, 90);
+    private static void run(String name, byte[] jpeg, int repetitions) {
         OpenCvDecoder openCvDecoder = new OpenCvDecoder();
-        FastDecoder fastDecoder = new FastDecoder(openCvDecoder);
+        FastDecoder jdkDecoder = new FastDecoder(openCvDecoder);
         SwapChannels swap = new SwapChannels();
         OpenCvPngEncoder openCvPng = new OpenCvPngEncoder();
         PngEncoder ourPng = new PngEncoder(PngEncoder.ChannelOrder.RGB);
@@ -68,37 +84,40 @@ public final class CodecBench {
         PipelineImageProcessor fast = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.FAST);
         ImageHeader jpegHeader = FormatProbe.probe(jpeg);
         Mat decoded = openCvDecoder.decode(jpeg, jpegHeader);
+        int width = decoded.cols();
+        int height = decoded.rows();
         Mat swapped = swap.apply(decoded);
         byte[] stockPng = openCvPng.encode(swapped);
-        byte[] bgr = new byte[(int) (decoded.total() * 3)];
-        decoded.get(0, 0, bgr);
 
-        ImageHeader pngHeader = FormatProbe.probe(stockPng);
         Map<String, Supplier<Object>> variants = new LinkedHashMap<>();
         variants.put("decode JPEG: OpenCV imdecode", () -> release(openCvDecoder.decode(jpeg, jpegHeader)));
-        variants.put("decode JPEG: fast (JDK reader)", () -> release(fastDecoder.decode(jpeg, jpegHeader)));
+        variants.put("decode JPEG: JDK reader", () -> release(jdkDecoder.decode(jpeg, jpegHeader)));
+        if (Codecs.FAST.fullSpeed()) {
+            TurboJpegDecoder turbo = new TurboJpegDecoder(openCvDecoder);
+            variants.put("decode JPEG: TurboJPEG", () -> release(turbo.decode(jpeg, jpegHeader)));
+        }
         variants.put("swap: cvtColor BGR2RGB", () -> release(swap.apply(decoded)));
         variants.put("encode PNG: OpenCV imencode", () -> openCvPng.encode(swapped));
         variants.put("encode PNG: ours (swap fused)", () -> ourPng.encode(decoded));
-        variants.put("encode PNG: Deflater HUFFMAN_ONLY", () -> DeflaterPng.encode(bgr, width, height));
-        variants.put("decode PNG: OpenCV imdecode", () -> release(openCvDecoder.decode(stockPng, pngHeader)));
-        variants.put("decode PNG: JDK ImageIO", () -> imageIoRead(stockPng));
         variants.put("whole: stock (opencv)", () -> stock.process(jpeg));
         variants.put("whole: fast", () -> fast.process(jpeg));
 
         Map<String, List<Long>> times = new LinkedHashMap<>();
-        variants.keySet().forEach(name -> times.put(name, new ArrayList<>()));
-        // Warm up until the JIT has settled (at least 5 rounds and 3 s): the fast path's Java code
-        // is slower than native code until C2 has compiled it.
-        long warmupEnd = System.nanoTime() + 3_000_000_000L;
+        Map<String, List<Long>> cpuTimes = new LinkedHashMap<>();
+        variants.keySet().forEach(key -> times.put(key, new ArrayList<>()));
+        variants.keySet().forEach(key -> cpuTimes.put(key, new ArrayList<>()));
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long warmupEnd = System.nanoTime() + 4_000_000_000L;
         for (int round = 0; round < 5 || System.nanoTime() < warmupEnd; round++) {
             variants.values().forEach(Supplier::get);
         }
         for (int round = 0; round < repetitions; round++) {
             for (Map.Entry<String, Supplier<Object>> variant : variants.entrySet()) {
+                long cpuStart = threads.getCurrentThreadCpuTime();
                 long start = System.nanoTime();
                 Object result = variant.getValue().get();
                 long elapsed = System.nanoTime() - start;
+                cpuTimes.get(variant.getKey()).add(threads.getCurrentThreadCpuTime() - cpuStart);
                 if (result == null) {
                     throw new IllegalStateException(variant.getKey());
                 }
@@ -106,21 +125,25 @@ public final class CodecBench {
             }
         }
         byte[] fastPng = fast.process(jpeg).output();
-        byte[] deflaterPng = DeflaterPng.encode(bgr, width, height);
-        System.out.printf("%n%dx%d (%.1f MP), JPEG q90 %d bytes; %d rounds, medians (min-max):%n",
-                width, height, width * height / 1e6, jpeg.length, repetitions);
-        times.forEach((name, list) -> {
-            long[] sorted = list.stream().mapToLong(Long::longValue).sorted().toArray();
-            System.out.printf("  %-36s %8.2f ms  (%.2f-%.2f)%n", name, sorted[sorted.length / 2] / 1e6, sorted[0] / 1e6,
-                    sorted[sorted.length - 1] / 1e6);
+        double megapixels = (double) width * height / 1e6;
+        System.out.printf("%n%s: %dx%d (%.1f MP), JPEG %d bytes; %d rounds, medians of thread CPU time (wall time):%n",
+                name, width, height, megapixels, jpeg.length, repetitions);
+        times.forEach((key, list) -> {
+            double cpu = median(cpuTimes.get(key)) / 1e6;
+            System.out.printf("  %-32s %8.2f ms CPU %7.1f MP/s  (wall %.2f ms)%n", key, cpu, megapixels / cpu * 1e3,
+                    median(list) / 1e6);
         });
-        System.out.printf("  PNG bytes: OpenCV %d, ours %d (%+.2f%%), Deflater HUFFMAN_ONLY %d (%+.2f%%)%n",
-                stockPng.length, fastPng.length, 100.0 * (fastPng.length - stockPng.length) / stockPng.length,
-                deflaterPng.length, 100.0 * (deflaterPng.length - stockPng.length) / stockPng.length);
+        System.out.printf("  PNG bytes: OpenCV %d, ours %d (%+.2f%%)%n",
+                stockPng.length, fastPng.length, 100.0 * (fastPng.length - stockPng.length) / stockPng.length);
         System.out.printf("  same pixels (stock vs fast output): %s%n",
                 TestImages.decode(fastPng).equals(TestImages.decode(stockPng)));
         swapped.release();
         decoded.release();
+    }
+
+    private static long median(List<Long> values) {
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[sorted.length / 2];
     }
 
     private static Object release(Mat mat) {
@@ -133,59 +156,6 @@ public final class CodecBench {
             return ImageIO.read(new ByteArrayInputStream(png));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * The alternative our encoder was measured against: the same SUB filter, compressed by the
-     * JDK's Deflater (zlib) at level 1 with HUFFMAN_ONLY, in one IDAT. 8-bit, 3 channels only.
-     */
-    static final class DeflaterPng {
-        static byte[] encode(byte[] pixels, int width, int height) {
-            int rowBytes = width * 3;
-            byte[] filtered = new byte[height * (rowBytes + 1)];
-            for (int y = 0, o = 0; y < height; y++) {
-                int s = y * rowBytes;
-                filtered[o++] = 1;
-                for (int i = 0; i < 3; i++) {
-                    filtered[o + i] = pixels[s + i];
-                }
-                for (int i = 3; i < rowBytes; i++) {
-                    filtered[o + i] = (byte) (pixels[s + i] - pixels[s + i - 3]);
-                }
-                o += rowBytes;
-            }
-            Deflater deflater = new Deflater(1);
-            deflater.setStrategy(Deflater.HUFFMAN_ONLY);
-            deflater.setInput(filtered);
-            deflater.finish();
-            byte[] idat = new byte[filtered.length + filtered.length / 100 + 1024];
-            int n = 0;
-            while (!deflater.finished()) {
-                n += deflater.deflate(idat, n, idat.length - n);
-                if (n == idat.length) {
-                    idat = Arrays.copyOf(idat, idat.length * 2);
-                }
-            }
-            deflater.end();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(n + 64);
-            out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-            chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                    .put((byte) 0).put((byte) 0).put((byte) 0).array(), 13);
-            chunk(out, "IDAT", idat, n);
-            chunk(out, "IEND", new byte[0], 0);
-            return out.toByteArray();
-        }
-
-        private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
-            CRC32 crc = new CRC32();
-            byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            crc.update(typeBytes);
-            crc.update(data, 0, length);
-            out.writeBytes(ByteBuffer.allocate(4).putInt(length).array());
-            out.writeBytes(typeBytes);
-            out.write(data, 0, length);
-            out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         }
     }
 }

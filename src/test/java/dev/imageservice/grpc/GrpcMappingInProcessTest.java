@@ -47,7 +47,7 @@ class GrpcMappingInProcessTest {
 
     private ImageServiceGrpc.ImageServiceBlockingStub start(ImageProcessor processor) throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = new GrpcServer(InProcessServerBuilder.forName(name),
+        server = new GrpcServer(InProcessServerBuilder.forName(name), () -> { },
                 List.of(new ImageGrpcService(processor, budget, LIMITS.maxInputBytes(), TimeUnit.SECONDS.toNanos(30), timer)),
                 List.of(), threads, threads, LIMITS.maxInputBytes(), TimeUnit.SECONDS.toNanos(5));
         server.start();

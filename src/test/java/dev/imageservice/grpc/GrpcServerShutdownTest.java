@@ -46,7 +46,7 @@ class GrpcServerShutdownTest {
         GrpcServerFactory config = new GrpcServerFactory();
         config.setPort(0);
         config.setBindHost("127.0.0.1");
-        return new GrpcServer(config.serverBuilder(), List.of(services), List.of(), calls, calls, 1 << 20,
+        return new GrpcServer(config.serverBuilder(), () -> { }, List.of(services), List.of(), calls, calls, 1 << 20,
                 grace.toNanoseconds());
     }
 

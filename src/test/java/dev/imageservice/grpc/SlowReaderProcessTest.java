@@ -8,7 +8,7 @@ import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.ops.MetricNames;
 import dev.imageservice.testing.LargeImages;
-import dev.imageservice.testing.ServiceProcess;
+import dev.imageservice.testing.ChildJvmService;
 import dev.imageservice.testing.TestImages;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class SlowReaderProcessTest {
     private static final int CALLS = 16;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private ServiceProcess service;
+    private ChildJvmService service;
     private ManagedChannel channel;
 
     @AfterEach
@@ -62,7 +62,7 @@ class SlowReaderProcessTest {
         List<String> options = new ArrayList<>(List.of("-Xmx384m", "-XX:MaxDirectMemorySize=96m",
                 "-Ddw.limits.memoryBudget=72MiB", "-Ddw.limits.maxConcurrent=2", "-Ddw.ops.healthCheckInterval=10m"));
         options.addAll(List.of(extraOptions));
-        service = new ServiceProcess(options.toArray(String[]::new));
+        service = new ChildJvmService(options.toArray(String[]::new));
         // One connection, with small flow-control windows: what the client does not read stays on the server.
         channel = NettyChannelBuilder.forAddress("localhost", service.grpcPort()).usePlaintext()
                 .flowControlWindow(64 * 1024).maxInboundMessageSize(64 << 20).build();
@@ -121,7 +121,7 @@ class SlowReaderProcessTest {
             }
         }
         System.out.printf("slow reader: %d of %d large calls OK, the rest RESOURCE_EXHAUSTED%n", ok, CALLS);
-        ServiceProcess.awaitTrue(() -> service.gauge(MetricNames.MEMORY_IN_USE) == 0, "the memory given back", 10);
+        ChildJvmService.awaitTrue(() -> service.gauge(MetricNames.MEMORY_IN_USE) == 0, "the memory given back", 10);
         assertThat(ok).as("most large calls are answered").isGreaterThanOrEqualTo(CALLS / 2);
         assertThat(service.output()).noneMatch(line -> line.contains("OutOfMemoryError"));
     }
@@ -133,9 +133,9 @@ class SlowReaderProcessTest {
         // Reads nothing for 30 s; the server resets the call 2 s + 7 s (7 MB at 1 MiB/s) after its
         // answer is ready and frees it.
         CompletableFuture<ImageResponse> stalled = slowCall(jpeg, 30_000);
-        ServiceProcess.awaitTrue(() -> service.output().stream().anyMatch(line -> line.contains("did not read its answer")),
+        ChildJvmService.awaitTrue(() -> service.output().stream().anyMatch(line -> line.contains("did not read its answer")),
                 "the reset", 60);
-        ServiceProcess.awaitTrue(() -> service.gauge(MetricNames.MEMORY_IN_USE) == 0, "the memory given back", 10);
+        ChildJvmService.awaitTrue(() -> service.gauge(MetricNames.MEMORY_IN_USE) == 0, "the memory given back", 10);
 
         ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> stalled.get(60, TimeUnit.SECONDS));
@@ -156,7 +156,7 @@ class SlowReaderProcessTest {
             calls.add(slowCall(jpeg, 3000 + 500L * i));
         }
         // All four answered by the server (logged), none read yet by the client.
-        ServiceProcess.awaitTrue(() -> service.output().stream().filter(line -> line.contains("ProcessImage ok")).count() == 4,
+        ChildJvmService.awaitTrue(() -> service.output().stream().filter(line -> line.contains("ProcessImage ok")).count() == 4,
                 "four answers handed to gRPC", 60);
 
         service.terminate();

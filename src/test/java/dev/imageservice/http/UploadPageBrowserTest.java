@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
+import dev.imageservice.testing.ExifImages;
 import dev.imageservice.testing.LargeImages;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
@@ -213,6 +214,7 @@ class UploadPageBrowserTest {
         assertThat(error.getText())
                 .startsWith("This file could not be read as an image.")
                 .contains("Could not decode the image")
+                .containsPattern("Request id: [0-9a-f]{16}\\.")
                 .doesNotContain("{", "\"code\"");
         assertThat(driver.findElement(By.id("result")).isDisplayed()).isFalse();
         screenshot("upload-error.png");
@@ -229,6 +231,100 @@ class UploadPageBrowserTest {
                 .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
 
         assertThat(error.getText()).startsWith("This image format is not supported.").contains("GIF");
+    }
+
+    @Test
+    void portraitPhonePhotoShowsTheSameOrientationBeforeAndAfter() throws IOException {
+        // A phone's portrait photo: stored landscape (360x240) with EXIF orientation 6 (rotate 90).
+        Pixels stored = TestImages.photoLike(360, 240, 3, 8, 16);
+        byte[] jpeg = ExifImages.jpegWithOrientation(
+                TestImages.encode(stored, ".jpg", org.opencv.imgcodecs.Imgcodecs.IMWRITE_JPEG_QUALITY, 95), 6);
+        Path upload = write("portrait.jpg", jpeg);
+        WebElement orient = driver.findElement(By.id("op-orient"));
+        assertThat(orient.isSelected()).as("EXIF orientation is applied by default").isTrue();
+        assertThat(driver.findElement(By.cssSelector("label:has(#op-orient)")).getText()).contains("EXIF orientation");
+        driver.findElement(By.id("op-swap")).click(); // compare colours as they are
+
+        driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+        waitForResult();
+
+        assertThat(text("original-dimensions")).isEqualTo("240 × 360 px");
+        assertThat(text("processed-dimensions")).isEqualTo("240 × 360 px");
+        assertThat(meanDifferenceOfTheTwoImages()).as("original and result as the browser shows them").isLessThan(3);
+        screenshot("upload-portrait.png");
+
+        // The visible choice: without it the result is the stored landscape, unlike the original.
+        orient.click();
+        driver.findElement(By.id("submit-button")).click();
+        waitForResult();
+        assertThat(text("processed-dimensions")).isEqualTo("360 × 240 px");
+    }
+
+    @Test
+    void optionsChooseTheOperationsAndFormatAndShowTheRequestAsCommands() throws IOException {
+        Path upload = write("beach.png", TestImages.encode(TestImages.photoLike(500, 300, 3, 8, 17), ".png"));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("op-resize")))
+                .selectByValue("resize:200:200:cover");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("format"))).selectByValue("webp");
+        driver.findElement(By.id("quality")).sendKeys("60");
+        driver.findElement(By.id("op-extra")).sendKeys("rotate:90 flip:h");
+
+        driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+        waitForResult();
+
+        assertThat(text("processed-dimensions")).isEqualTo("200 × 200 px");
+        assertThat(text("processed-name")).isEqualTo("beach.webp");
+        assertThat(js().executeScript("return document.getElementById('processed-image').naturalWidth")).isEqualTo(200L);
+        assertThat(driver.findElement(By.id("download-link")).getDomAttribute("download")).isEqualTo("beach.webp");
+        assertThat(text("curl-command")).isEqualTo("curl -sS -F image=@beach.png -F op=orient -F op=rotate:90 -F op=flip:h"
+                + " -F op=resize:200:200:cover -F op=swap -F format=webp -F quality=60 http://localhost:"
+                + APP.getLocalPort() + "/api/v1/process -o beach-processed.webp");
+        assertThat(text("grpcurl-command"))
+                .contains("\"operations\": [{\"auto_orient\": {}}, {\"rotate\": {\"degrees\": 90}}, "
+                        + "{\"flip\": {\"horizontal\": true, \"vertical\": false}}, "
+                        + "{\"resize\": {\"width\": 200, \"height\": 200, \"fit\": \"COVER\"}}, {\"swap_channels\": {}}]")
+                .contains("\"format\": \"WEBP\", \"quality\": 60");
+        screenshot("upload-options.png");
+    }
+
+    @Test
+    void badOptionsAreExplained() throws IOException {
+        Path upload = write("small.png", TestImages.encode(TestImages.photoLike(50, 40, 3, 8, 18), ".png"));
+        driver.findElement(By.id("op-extra")).sendKeys("crop:0:0:100:100");
+
+        driver.findElement(By.id("image-input")).sendKeys(upload.toAbsolutePath().toString());
+        WebElement error = new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+
+        assertThat(error.getText()).startsWith("These options cannot be applied to this image.")
+                .contains("is outside the 50x40 image");
+    }
+
+    @Test
+    void optionsAreReachableByKeyboardInOrder() {
+        driver.findElement(By.tagName("body")).sendKeys(Keys.TAB); // the file input
+        java.util.List<String> order = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            new org.openqa.selenium.interactions.Actions(driver).sendKeys(Keys.TAB).perform();
+            order.add(driver.switchTo().activeElement().getDomAttribute("id"));
+        }
+        assertThat(order).containsExactly("op-orient", "op-extra", "op-rotate", "op-flip", "op-resize", "op-gray",
+                "op-swap", "format", "quality", "submit-button");
+    }
+
+    /** Mean absolute difference of the original and processed images as the page shows them (same size). */
+    private double meanDifferenceOfTheTwoImages() {
+        Number difference = (Number) js().executeScript(
+                "function pixels(img) { const c = document.createElement('canvas');"
+                        + "  c.width = img.naturalWidth; c.height = img.naturalHeight;"
+                        + "  const ctx = c.getContext('2d', { colorSpace: 'srgb' }); ctx.drawImage(img, 0, 0);"
+                        + "  return ctx.getImageData(0, 0, c.width, c.height).data; }"
+                        + "const a = pixels(document.getElementById('original-image'));"
+                        + "const b = pixels(document.getElementById('processed-image'));"
+                        + "if (a.length !== b.length) return 255;"
+                        + "let sum = 0; for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);"
+                        + "return sum / a.length;");
+        return difference.doubleValue();
     }
 
     private void waitForResult() {

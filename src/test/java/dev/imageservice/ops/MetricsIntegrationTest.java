@@ -158,41 +158,61 @@ class MetricsIntegrationTest {
     void prometheusTextParsesAndCarriesTheSameNumbers() {
         PrometheusText prometheus = PrometheusText.parse(admin("/prometheus"));
 
-        assertThat(prometheus.type("grpc_server_call_seconds")).isEqualTo("summary");
-        assertThat(prometheus.value("grpc_server_call_seconds_count", "method", METHOD)).isEqualTo(5.0);
-        assertThat(prometheus.value("grpc_server_call_seconds", "method", METHOD, "quantile", "0.5")).isPositive();
+        // gRPC: go-grpc-prometheus' names and labels.
+        String[] unary = {"grpc_type", "unary", "grpc_service", "image.ImageService", "grpc_method", "ProcessImage"};
+        assertThat(prometheus.type("grpc_server_handling_seconds")).isEqualTo("histogram");
+        assertThat(prometheus.value("grpc_server_handling_seconds_count", unary)).isEqualTo(5.0);
+        assertThat(prometheus.value("grpc_server_handling_seconds_sum", unary)).isPositive();
+        assertThat(prometheus.value("grpc_server_handling_seconds_bucket", with(unary, "le", "+Inf"))).isEqualTo(5.0);
+        assertThat(prometheus.value("grpc_server_started_total", unary)).isEqualTo(5.0);
+        assertThat(prometheus.value("grpc_server_msg_received_total", unary)).isEqualTo(5.0);
+        assertThat(prometheus.value("grpc_server_msg_sent_total", unary)).isEqualTo(3.0);
         assertThat(prometheus.type("grpc_server_handled_total")).isEqualTo("counter");
-        assertThat(prometheus.value("grpc_server_handled_total", "method", METHOD, "code", "OK")).isEqualTo(3.0);
-        assertThat(prometheus.value("grpc_server_handled_total", "method", METHOD, "code", "INVALID_ARGUMENT")).isEqualTo(2.0);
+        assertThat(prometheus.value("grpc_server_handled_total", with(unary, "grpc_code", "OK"))).isEqualTo(3.0);
+        assertThat(prometheus.value("grpc_server_handled_total", with(unary, "grpc_code", "INVALID_ARGUMENT"))).isEqualTo(2.0);
 
-        assertThat(prometheus.value("image_processing_seconds_count")).isEqualTo(9.0);
-        for (String stage : new String[] {"decode", "transform", "encode"}) {
-            assertThat(prometheus.value("image_processing_stage_seconds_count", "stage", stage)).as(stage).isEqualTo(5.0);
+        assertThat(prometheus.type("image_processing_duration_seconds")).isEqualTo("histogram");
+        assertThat(prometheus.value("image_processing_duration_seconds_count")).isEqualTo(9.0);
+        assertThat(prometheus.value("image_processing_duration_seconds_bucket", "le", "+Inf")).isEqualTo(9.0);
+        assertThat(prometheus.value("image_processing_duration_seconds_bucket", "le", "32.0")).isEqualTo(9.0);
+        for (String stage : new String[] {"queue", "decode", "transform", "encode"}) {
+            assertThat(prometheus.value("image_processing_stage_duration_seconds_count", "stage", stage)).as(stage).isEqualTo(5.0);
         }
         assertThat(prometheus.value("image_processing_failed_total", "kind", "INVALID_IMAGE")).isEqualTo(2.0);
         assertThat(prometheus.value("image_processing_failed_total", "kind", "UNSUPPORTED_FORMAT")).isEqualTo(2.0);
         assertThat(prometheus.value("image_processing_failed_total", "kind", "INTERNAL")).isEqualTo(0.0);
         assertThat(prometheus.value("image_processing_input_bytes_count")).isEqualTo(9.0);
+        assertThat(prometheus.value("image_processing_input_bytes_sum"))
+                .isEqualTo(2.0 * (small.length + large.length + GARBAGE.length + GIF.length) + small.length);
         assertThat(prometheus.value("image_processing_output_bytes_count")).isEqualTo(5.0);
         assertThat(prometheus.value("image_processing_decoded_pixels_count")).isEqualTo(5.0);
+        assertThat(prometheus.value("image_processing_decoded_pixels_sum")).isEqualTo(3.0 * 200 + 2.0 * 4800);
 
-        assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "POST /api/v1/process")).isEqualTo(4.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /api/v1/process", "status_class", "2xx"))
-                .isEqualTo(2.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "POST /api/v1/process", "status_class", "4xx"))
-                .isEqualTo(2.0);
-        assertThat(prometheus.value("http_server_request_seconds_count", "endpoint", "GET /api/probe/{status}")).isEqualTo(4.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /api/probe/{status}", "status_class", "2xx"))
-                .isEqualTo(3.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /api/probe/{status}", "status_class", "4xx"))
-                .isEqualTo(1.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "GET /api/probe/boom", "status_class", "5xx"))
-                .isEqualTo(1.0);
-        assertThat(prometheus.value("http_server_responses_total", "endpoint", "UNMATCHED", "status_class", "4xx"))
-                .isEqualTo(1.0);
-        // Dropwizard's own metrics come along too (under the client's default names).
-        assertThat(prometheus.value("io_dropwizard_jetty_MutableServletContextHandler_requests_count"))
-                .isGreaterThanOrEqualTo(10.0);
+        String[] process = {"method", "POST", "route", "/api/v1/process"};
+        assertThat(prometheus.type("http_server_request_duration_seconds")).isEqualTo("histogram");
+        assertThat(prometheus.value("http_server_request_duration_seconds_count", with(process, "status_class", "2xx"))).isEqualTo(2.0);
+        assertThat(prometheus.value("http_server_request_duration_seconds_count", with(process, "status_class", "4xx"))).isEqualTo(2.0);
+        String[] probe = {"method", "GET", "route", "/api/probe/{status}"};
+        assertThat(prometheus.value("http_server_request_duration_seconds_count", with(probe, "status_class", "2xx"))).isEqualTo(3.0);
+        assertThat(prometheus.value("http_server_request_duration_seconds_count", with(probe, "status_class", "4xx"))).isEqualTo(1.0);
+        assertThat(prometheus.value("http_server_request_duration_seconds_count",
+                "method", "GET", "route", "/api/probe/boom", "status_class", "5xx")).isEqualTo(1.0);
+        assertThat(prometheus.value("http_server_request_duration_seconds_count",
+                "method", "GET", "route", "UNMATCHED", "status_class", "4xx")).isEqualTo(1.0);
+
+        // Gauges of Dropwizard's registry come along: admission with its limits (and the JVM's, which
+        // Dropwizard registers only outside tests: see PrometheusServerIT).
+        assertThat(prometheus.value("image_admission_in_flight")).isEqualTo(0.0);
+        assertThat(prometheus.value("image_admission_max_queued")).isEqualTo(1000.0);
+        assertThat(prometheus.value("image_memory_budget_bytes")).isEqualTo(512.0 * 1024 * 1024);
+        // Dropwizard's summaries are not exposed: they cannot be added up across instances.
+        assertThat(prometheus.type("io_dropwizard_jetty_mutableservletcontexthandler_requests")).isNull();
+    }
+
+    private static String[] with(String[] labels, String... more) {
+        String[] all = java.util.Arrays.copyOf(labels, labels.length + more.length);
+        System.arraycopy(more, 0, all, labels.length, more.length);
+        return all;
     }
 
     private static void process(byte[] image) {

@@ -34,16 +34,23 @@ class PrometheusFamilyTest {
     }
 
     @Test
-    void everyMetricNameOfTheServiceHasAPrometheusFamily() {
+    void everyGaugeOfTheServiceHasAPrometheusFamily() {
         List<PrometheusFamily> families = MetricNames.prometheusFamilies();
-        List<String> names = List.of(MetricNames.PROCESS, MetricNames.STAGE_DECODE, MetricNames.STAGE_TRANSFORM,
-                MetricNames.STAGE_ENCODE, MetricNames.failed(dev.imageservice.processing.ImageProcessingException.Kind.INTERNAL),
-                MetricNames.INPUT_BYTES, MetricNames.OUTPUT_BYTES, MetricNames.DECODED_PIXELS,
-                MetricNames.grpcCalls("a.B/C"), MetricNames.grpcHandled("a.B/C", "OK"),
-                MetricNames.httpRequests("GET /x"), MetricNames.httpResponses("GET /x", "2xx"));
+        List<String> names = List.of(MetricNames.ADMISSION_IN_FLIGHT, MetricNames.ADMISSION_QUEUED,
+                MetricNames.MEMORY_BUDGET, MetricNames.MEMORY_IN_USE, MetricNames.MEMORY_WAITING,
+                MetricNames.ADMISSION_MAX_IN_FLIGHT, MetricNames.ADMISSION_MAX_QUEUED);
 
         for (String name : names) {
             assertThat(families.stream().filter(f -> f.labelValues(name) != null)).as(name).hasSize(1);
         }
+    }
+
+    @Test
+    void otherGaugesGetLintCleanNames() {
+        assertThat(PrometheusSampleBuilder.lintedName("jvm_memory_pools_CodeHeap__non_nmethods__used"))
+                .isEqualTo("jvm_memory_pools_codeheap__non_nmethods__used");
+        assertThat(PrometheusSampleBuilder.lintedName("jvm_threads_count")).isEqualTo("jvm_threads");
+        assertThat(PrometheusSampleBuilder.lintedName("jvm_gc_G1_Young_Generation_count"))
+                .isEqualTo("jvm_gc_g1_young_generation_collections");
     }
 }

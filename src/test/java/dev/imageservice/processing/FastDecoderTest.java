@@ -112,6 +112,7 @@ class FastDecoderTest {
     void corruptScanDataGivesOpenCvsAnswer() {
         byte[] jpeg = TestImages.encode(TestImages.photoLike(320, 240, 3, 8, 5), ".jpg");
         Random random = new Random(6);
+        int compared = 0;
         for (int round = 0; round < 20; round++) {
             byte[] corrupt = jpeg.clone();
             for (int k = 0; k < 5; k++) {
@@ -124,7 +125,20 @@ class FastDecoderTest {
                 continue;
             }
             assertThat(decode(FAST, corrupt)).as("round " + round).isEqualTo(expected);
+            compared++;
         }
+        assertThat(compared).as("rounds that OpenCV decoded and we compared").isGreaterThan(5);
+    }
+
+    /** Also without libturbojpeg: libjpeg's "premature end of data" is a refusal, not grey pixels. */
+    @Test
+    void jpegWhoseDataEndsEarlyIsRefusedAsTruncated() {
+        byte[] cut = EdgeCases.jpegCutShort();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode(FAST, cut))
+                .isInstanceOfSatisfying(ImageProcessingException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ImageProcessingException.Kind.INVALID_IMAGE))
+                .hasMessageContaining("truncated");
     }
 
     @Test
@@ -149,7 +163,7 @@ class FastDecoderTest {
         return FastDecoder.plain((JpegTraits) FormatProbe.probe(jpeg).traits());
     }
 
-    private static byte[] iccSegment(byte[] profile) {
+    static byte[] iccSegment(byte[] profile) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
         body.write(1); // chunk 1

@@ -90,14 +90,36 @@ class PngEncoderTest {
     }
 
     @Test
-    void twoMegapixelPhotoIsExactAndAtMostFivePercentLargerThanOpenCvs() throws IOException {
+    void twoMegapixelPhotoIsExactAndNoLargerThanOpenCvs() throws IOException {
         Pixels input = TestImages.photoLike(1921, 1081, 3, 8, 77);
         byte[] ours = encode(SWAPPING, input);
         byte[] openCvs = TestImages.encode(input.swapped(), ".png");
 
         assertThat(openCvReads(ours, 3)).isEqualTo(input.swapped());
         assertThat(imageIoReads(ours, input)).isEqualTo(pngOrder(input.swapped()));
-        assertThat((double) ours.length).isLessThanOrEqualTo(openCvs.length * 1.05);
+        assertThat(ours.length).isLessThanOrEqualTo(openCvs.length);
+    }
+
+    /** The memory budget may trust workingBytes: what one encode allocates stays within it. */
+    @Test
+    void allocatesNoMoreThanItsWorkingBytesEstimate() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "per-thread allocation counting is not supported");
+        for (Pixels input : List.of(TestImages.photoLike(1921, 1081, 3, 8, 31), noise(1000, 700, 4, 16, 32))) {
+            Mat mat = TestImages.toMat(input);
+            try {
+                SWAPPING.encode(mat); // load and initialise classes first
+                long before = threads.getCurrentThreadAllocatedBytes();
+                SWAPPING.encode(mat);
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+                assertThat(allocated).isLessThanOrEqualTo(
+                        PngEncoder.workingBytes(input.width(), input.height(), input.channels(), input.bitDepth()));
+            } finally {
+                mat.release();
+            }
+        }
     }
 
     /** A row longer than a deflate block (128 KiB) is split across blocks. */

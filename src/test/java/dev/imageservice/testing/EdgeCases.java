@@ -61,6 +61,8 @@ public final class EdgeCases {
                         "not a recognised image format", null),
                 new Case("truncated JPEG", () -> Arrays.copyOf(jpeg, jpeg.length * 6 / 10), Expected.INVALID,
                         "JPEG image is truncated", null),
+                new Case("JPEG whose data ends early, end marker appended", EdgeCases::jpegCutShort, Expected.INVALID,
+                        "JPEG image is truncated", null),
                 new Case("truncated PNG", () -> Arrays.copyOf(png, png.length * 6 / 10), Expected.INVALID,
                         "corrupt PNG data", null),
                 new Case("bomb PNG 30000x30000", EdgeCases::bombPng, Expected.TOO_MANY_PIXELS,
@@ -95,6 +97,18 @@ public final class EdgeCases {
     /** A decompression bomb: refused from its header, before any decoding, with the size it claims. */
     private static Case bomb(String what, Supplier<byte[]> input, String claim) {
         return new Case("bomb " + what, input, Expected.TOO_MANY_PIXELS, "the image is " + claim + "; the limit is 50 MP", null);
+    }
+
+    /**
+     * The first 2 KB of a 1600x1200 JPEG with an end-of-image marker appended (issue 12): libjpeg
+     * would warn "premature end of data segment" and fill the frame with grey.
+     */
+    public static byte[] jpegCutShort() {
+        byte[] jpeg = TestImages.encode(TestImages.photoLike(1600, 1200, 3, 8, 24), ".jpg");
+        byte[] cut = Arrays.copyOf(jpeg, 2002);
+        cut[2000] = (byte) 0xFF;
+        cut[2001] = (byte) 0xD9;
+        return cut;
     }
 
     /**

@@ -1,121 +1,129 @@
 package dev.imageservice.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.imageservice.ImageServiceApplication;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The service in a JVM of its own ({@code java ... server config.yml}, the shipped config, random
- * ports): for tests that need JVM options (a small heap or direct memory) or a real SIGTERM.
+ * The shaded jar run as an operator runs it, {@code java -jar target/image-service.jar server
+ * config.yml}, on free ports, with its console output collected line by line.
  */
-public final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess {
     private static final Pattern READY = Pattern.compile("ready: HTTP port (\\d+), admin port (\\d+), gRPC port (\\d+)");
 
-    private final List<String> output = new CopyOnWriteArrayList<>();
     private final Process process;
-    private final Thread outputReader;
-    private final int httpPort;
-    private final int adminPort;
-    private final int grpcPort;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private int httpPort;
+    private int adminPort;
+    private int grpcPort;
 
-    /** Starts the service with these JVM options ({@code -Xmx...}, {@code -Ddw.limits...}) and waits until it is ready. */
-    public ServiceProcess(String... jvmOptions) throws Exception {
+    private ServiceProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    output.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "service-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the jar with the shipped config.yml and {@code env} added, and waits until it is ready. */
+    public static ServiceProcess startJar(Map<String, String> env) throws InterruptedException {
+        Path jar = Path.of("target", "image-service.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: this test runs after package (./mvnw verify)");
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImageServiceApplication.class.getName(),
-                "server", AppUnderTest.shippedConfig()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "server",
+                AppUnderTest.shippedConfig()).redirectErrorStream(true);
         builder.environment().put("HTTP_PORT", "0");
         builder.environment().put("ADMIN_PORT", "0");
         builder.environment().put("GRPC_PORT", "0");
         builder.environment().put("LOG_LEVEL", "INFO");
-        process = builder.start();
-        outputReader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    output.add(line);
+        builder.environment().putAll(env);
+        ServiceProcess service;
+        try {
+            service = new ServiceProcess(builder.start());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + java, e);
+        }
+        String ready = service.awaitLine(line -> READY.matcher(line).find(), Duration.ofSeconds(60));
+        Matcher ports = READY.matcher(ready);
+        ports.find();
+        service.httpPort = Integer.parseInt(ports.group(1));
+        service.adminPort = Integer.parseInt(ports.group(2));
+        service.grpcPort = Integer.parseInt(ports.group(3));
+        return service;
+    }
+
+    /** The first output line that {@code matches}, waiting for it at most {@code timeout}. */
+    public String awaitLine(Predicate<String> matches, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            for (String line : output) {
+                if (matches.test(line)) {
+                    return line;
                 }
-            } catch (java.io.IOException e) {
-                output.add("(output ended: " + e + ")");
             }
-        }, "service-output");
-        outputReader.setDaemon(true);
-        outputReader.start();
-        Matcher[] ready = new Matcher[1];
-        awaitTrue(() -> {
-            assertThat(process.isAlive()).as("the service died: %s", String.join("\n", output)).isTrue();
-            return output.stream().map(READY::matcher).filter(Matcher::find).findFirst().map(m -> ready[0] = m).isPresent();
-        }, "the ready line", 60);
-        httpPort = Integer.parseInt(ready[0].group(1));
-        adminPort = Integer.parseInt(ready[0].group(2));
-        grpcPort = Integer.parseInt(ready[0].group(3));
+            if (!process.isAlive() && output.stream().noneMatch(matches)) {
+                Thread.sleep(200); // let the reader drain what is left
+                if (output.stream().noneMatch(matches)) {
+                    throw new AssertionError("the service exited (" + process.exitValue() + "):\n"
+                            + String.join("\n", output));
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no such line within " + timeout + ":\n" + String.join("\n", output));
     }
 
     public int httpPort() {
         return httpPort;
     }
 
-    /** A gauge of the admin port's {@code /metrics}, as a number. */
-    public long gauge(String name) {
-        try {
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + adminPort + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
-                    .path("gauges").path(name).path("value").asLong();
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException("could not read the admin metrics", e);
-        }
+    public int adminPort() {
+        return adminPort;
     }
 
     public int grpcPort() {
         return grpcPort;
     }
 
-    /** What the service printed so far. */
     public List<String> output() {
-        return output;
+        return List.copyOf(output);
     }
 
-    /** SIGTERM (not Process.destroy(), which would also close our end of the pipes). */
-    public void terminate() {
-        assertThat(process.toHandle().destroy()).isTrue();
-    }
-
-    /** Waits for the exit; the exit status, or -1 if it did not exit in time. */
-    public int awaitExit(long seconds) throws InterruptedException {
-        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-            return -1;
+    /** SIGTERM, then the exit status (the service drains and exits 0). */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new AssertionError("the service did not stop within " + timeout);
         }
-        outputReader.join(TimeUnit.SECONDS.toMillis(10)); // the last lines may still be in the pipe
+        Thread.sleep(200); // the last lines
         return process.exitValue();
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Polls until {@code condition} holds; the limit only keeps a broken build from hanging. */
-    public static void awaitTrue(BooleanSupplier condition, String what, long seconds) throws InterruptedException {
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - giveUp).as("still waiting: " + what).isNegative();
-            Thread.sleep(20);
         }
     }
 }

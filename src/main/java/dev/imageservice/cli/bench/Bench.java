@@ -43,9 +43,9 @@ public final class Bench {
         LoadSettings load = options.load();
         return switch (options.target().transport()) {
             case GRPC -> new GrpcRequestSender(options.target(), options.images(), options.newConnectionPerRequest(),
-                    options.connections(), load.requestTimeout(), callbacks, options.grpcRetries());
+                    options.connections(), load.requestTimeout(), callbacks, options.grpcRetries(), options.security());
             case HTTP -> new HttpRequestSender(options.target(), options.images(), options.newConnectionPerRequest(),
-                    options.httpBody(), load.requestTimeout(), callbacks);
+                    options.httpBody(), load.requestTimeout(), callbacks, options.security());
         };
     }
 

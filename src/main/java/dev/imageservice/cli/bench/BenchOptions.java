@@ -1,5 +1,6 @@
 package dev.imageservice.cli.bench;
 
+import dev.imageservice.cli.ClientSecurity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,22 +11,32 @@ import java.util.Objects;
  * @param connections gRPC channels shared by the clients when connections are kept
  * @param serverPid   the server process to read CPU and memory of, or null
  * @param grpcRetries gRPC: retry UNAVAILABLE calls on another server (the shipped service config)
+ * @param security    TLS and API key (null: plaintext, no key)
  */
 public record BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
                            boolean newConnectionPerRequest, int connections,
-                           HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries) {
+                           HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries,
+                           ClientSecurity security) {
 
-    /** With gRPC retries, as the shipped service config has them. */
+    /** With gRPC retries, as the shipped service config has them; plaintext, no API key. */
     public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
                         boolean newConnectionPerRequest, int connections,
                         HttpRequestSender.BodyKind httpBody, Long serverPid) {
-        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, true);
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, true, ClientSecurity.NONE);
+    }
+
+    /** Plaintext, no API key. */
+    public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
+                        boolean newConnectionPerRequest, int connections,
+                        HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries) {
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, grpcRetries, ClientSecurity.NONE);
     }
 
     public BenchOptions {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(load, "load");
         Objects.requireNonNull(httpBody, "httpBody");
+        security = security == null ? ClientSecurity.NONE : security;
         images = List.copyOf(images);
         if (images.isEmpty()) {
             throw new IllegalArgumentException("give at least one image to send");
@@ -38,6 +49,6 @@ public record BenchOptions(BenchTarget target, List<BenchImage> images, LoadSett
     /** A gRPC or HTTP run with keep-alive connections and no server process to watch. */
     public static BenchOptions of(BenchTarget target, List<BenchImage> images, int concurrency, Duration duration) {
         return new BenchOptions(target, images, new LoadSettings(concurrency, Duration.ZERO, duration, Duration.ofSeconds(60)),
-                false, 1, HttpRequestSender.BodyKind.MULTIPART, null);
+                false, 1, HttpRequestSender.BodyKind.MULTIPART, null, true, ClientSecurity.NONE);
     }
 }

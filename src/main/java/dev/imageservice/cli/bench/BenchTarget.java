@@ -72,7 +72,12 @@ public record BenchTarget(Transport transport, String host, int port, String pat
 
     /** The URI that an HTTP request goes to. */
     public URI httpUri() {
-        return URI.create("http://" + hostForUri() + ":" + port + path);
+        return httpUri(false);
+    }
+
+    /** The URI that an HTTP request goes to, https when {@code tls}. */
+    public URI httpUri(boolean tls) {
+        return URI.create((tls ? "https://" : "http://") + hostForUri() + ":" + port + path);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.imageservice.cli.bench;
 
+import dev.imageservice.cli.ClientSecurity;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * channel for every call, closed when the call ends, as the tutorial's k6 test does.
  */
 public final class GrpcRequestSender implements RequestSender {
+    private final ClientSecurity security;
     /** Photos encode to large PNGs: gRPC's 4 MiB default would refuse a 2 MP response. */
     public static final int MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
@@ -46,6 +49,13 @@ public final class GrpcRequestSender implements RequestSender {
     /** @param retries retry UNAVAILABLE calls on another server, as the shipped service config says */
     public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
                              int connections, Duration timeout, Executor callbacks, boolean retries) {
+        this(target, images, newConnectionPerRequest, connections, timeout, callbacks, retries, ClientSecurity.NONE);
+    }
+
+    /** As above, over TLS and with an API key as {@code security} says. */
+    public GrpcRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
+                             int connections, Duration timeout, Executor callbacks, boolean retries,
+                             ClientSecurity security) {
         if (target.transport() != BenchTarget.Transport.GRPC) {
             throw new IllegalArgumentException("not a gRPC target: " + target);
         }
@@ -53,6 +63,7 @@ public final class GrpcRequestSender implements RequestSender {
         this.retries = retries;
         this.timeout = timeout;
         this.callbacks = callbacks;
+        this.security = security;
         // The request messages are built once; the stub serialises them straight from these arrays.
         for (BenchImage image : images) {
             requests.put(image, ImageRequest.newBuilder().setImageData(UnsafeByteOperations.unsafeWrap(image.data())).build());
@@ -73,7 +84,7 @@ public final class GrpcRequestSender implements RequestSender {
     private ManagedChannel newChannel() {
         // host:port lists skip name resolution; the shared Netty event loops serve every channel.
         // Several servers: round_robin per call, UNAVAILABLE retried on another (the shipped config).
-        return GrpcChannels.forTarget(target.channelTarget(), retries)
+        return security.applyTo(GrpcChannels.forTarget(target.channelTarget(), retries))
                 .executor(callbacks)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .build();

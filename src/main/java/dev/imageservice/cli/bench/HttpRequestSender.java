@@ -1,5 +1,7 @@
 package dev.imageservice.cli.bench;
 
+import dev.imageservice.cli.ClientSecurity;
+
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -54,16 +56,26 @@ public final class HttpRequestSender implements RequestSender {
 
     public HttpRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
                              BodyKind bodyKind, Duration timeout, Executor callbacks) {
+        this(target, images, newConnectionPerRequest, bodyKind, timeout, callbacks, ClientSecurity.NONE);
+    }
+
+    /** As above, over TLS (https) and with an API key as {@code security} says. */
+    public HttpRequestSender(BenchTarget target, List<BenchImage> images, boolean newConnectionPerRequest,
+                             BodyKind bodyKind, Duration timeout, Executor callbacks, ClientSecurity security) {
         if (target.transport() != BenchTarget.Transport.HTTP) {
             throw new IllegalArgumentException("not an HTTP target: " + target);
         }
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder clientBuilder = HttpClient.newBuilder();
+        if (security.httpSslContext() != null) {
+            clientBuilder.sslContext(security.httpSslContext());
+        }
+        this.client = clientBuilder
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .executor(callbacks)
                 .build();
         for (BenchImage image : images) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(target.httpUri()).timeout(timeout);
+            HttpRequest.Builder request = security.applyTo(HttpRequest.newBuilder(target.httpUri(security.tls())).timeout(timeout));
             if (bodyKind == BodyKind.MULTIPART) {
                 request.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(image)));

@@ -40,6 +40,9 @@ final class TiffReader {
             if (at + 12 > d.length) {
                 return null;
             }
+            if (!valuesWithin(d, at, little)) {
+                return null; // as the JDK's reader, which fails on it: libtiff may spend seconds on such a file
+            }
             int tag = u16(d, at, little);
             long value = firstValue(d, at, little);
             switch (tag) {
@@ -58,6 +61,20 @@ final class TiffReader {
         }
         return new Found(Bytes.clamp(width), Bytes.clamp(height),
                 new TiffTraits(little, compression, samples, bits, sampleFormat));
+    }
+
+    /** Whether the entry's values, when they do not fit in the entry itself, lie within {@code d}. */
+    private static boolean valuesWithin(byte[] d, int entry, boolean little) {
+        int type = u16(d, entry + 2, little);
+        int size = switch (type) {
+            case 1, 2, 6, 7 -> 1; // BYTE, ASCII, SBYTE, UNDEFINED
+            case 3, 8 -> 2; // SHORT, SSHORT
+            case 4, 9, 11, 13 -> 4; // LONG, SLONG, FLOAT, IFD
+            case 5, 10, 12 -> 8; // RATIONAL, SRATIONAL, DOUBLE
+            default -> 0; // unknown types are skipped by readers
+        };
+        long bytes = size * u32(d, entry + 4, little);
+        return bytes <= 4 || u32(d, entry + 8, little) + bytes <= d.length;
     }
 
     /** The entry's first SHORT or LONG value: in the entry itself when it fits in 4 bytes, else at its offset; -1 if unreadable. */

@@ -66,5 +66,9 @@ class TiffReaderTest {
         refused(Arrays.copyOf(tiff, 30), FormatException.Reason.CORRUPT,
                 "could not decode the image: corrupt TIFF data (no valid image header)");
         refused(noWidth, FormatException.Reason.CORRUPT, "no valid image header");
+        // StripByteCounts claiming 262145 values beyond the end (a fuzzed file libtiff spent 7 s on).
+        byte[] countsOutside = tiff.clone();
+        ByteBuffer.wrap(countsOutside).order(ByteOrder.LITTLE_ENDIAN).putInt(8 + 16 + 2 + 7 * 12 + 4, 262_145);
+        refused(countsOutside, FormatException.Reason.CORRUPT, "no valid image header");
     }
 }

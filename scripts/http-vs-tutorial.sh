@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# One request at a time over HTTP: our server's CPU per image (from /proc, after JIT warm-up)
+# beside the tutorial's bare flip_channel_and_to_bytes (imdecode, cvtColor, imencode in Python,
+# no gRPC) on the same files, in the same run. Medians per image.
+#
+#   scripts/http-vs-tutorial.sh [ROUNDS] photo.jpg ...     (default 15 measured requests per file)
+#
+# Needs a built jar (./mvnw -B package -DskipTests), curl, and the tutorial's code as
+# ../shared/tools/reference-python sets it up (REFERENCE=path to override; it installs Debian's
+# python3-opencv). Ports: HTTP_PORT/ADMIN_PORT/GRPC_PORT (default 8080/8081/50051).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=15
+if [[ "${1:-}" =~ ^[0-9]+$ ]]; then rounds=$1; shift; fi
+[ "$#" -gt 0 ] || { echo "usage: $0 [ROUNDS] photo.jpg ..." >&2; exit 2; }
+jar=target/image-service.jar
+[ -f "$jar" ] || { echo "build first: ./mvnw -B package -DskipTests" >&2; exit 2; }
+reference=${REFERENCE:-../shared/tools/reference-python}
+http_port=${HTTP_PORT:-8080}
+hz=$(getconf CLK_TCK)
+cpu_ms() { awk -v hz="$hz" '{ sub(/.*\) /, ""); print ($12 + $13) * 1000 / hz }' "/proc/$1/stat"; }
+
+HTTP_PORT=$http_port ADMIN_PORT=${ADMIN_PORT:-8081} GRPC_PORT=${GRPC_PORT:-50051} LOG_LEVEL=WARN \
+  java -Xmx1g -jar "$jar" server config.yml > target/http-vs-tutorial-server.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+post() { curl -sf -o /dev/null -F "image=@$1" "http://127.0.0.1:$http_port/api/v1/process"; }
+until post "$1" 2>/dev/null; do sleep 0.1; done
+
+# The tutorial's process.py, extracted by its own tool (starting its server once does the set-up).
+if [ ! -f /tmp/reference-python/process.py ] && [ -x "$reference" ]; then
+  pid=$("$reference" server 50069); kill "$pid" 2>/dev/null || true
+fi
+
+for f in "$@"; do
+  for _ in $(seq 1 40); do post "$f"; done           # JIT warm-up for this size
+  samples=()
+  for _ in $(seq 1 "$rounds"); do
+    before=$(cpu_ms $server); post "$f"; after=$(cpu_ms $server)
+    samples+=("$(echo "$after - $before" | bc -l)")
+  done
+  ours=$(printf '%s\n' "${samples[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  theirs=$(cd /tmp/reference-python && python3 - "$f" "$rounds" <<'PY'
+import sys, time, statistics
+from process import flip_channel_and_to_bytes
+data = open(sys.argv[1], "rb").read()
+for _ in range(3):
+    flip_channel_and_to_bytes(data)
+cpu = []
+for _ in range(int(sys.argv[2])):
+    t = time.process_time(); flip_channel_and_to_bytes(data); cpu.append((time.process_time() - t) * 1000)
+print(round(statistics.median(cpu), 1))
+PY
+)
+  echo "$f: ours over HTTP ${ours} ms server CPU/image, tutorial's bare flip_channel_and_to_bytes ${theirs} ms CPU/image, ratio $(echo "scale=2; $ours / $theirs" | bc -l)"
+done

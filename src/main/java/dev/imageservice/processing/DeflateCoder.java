@@ -1,0 +1,394 @@
+package dev.imageservice.processing;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.Adler32;
+
+/**
+ * A zlib stream (RFC 1950/1951) written for speed on filtered image data, in the manner of fpnge:
+ * each block gets its own Huffman table fitted to that block's bytes; the only LZ77 matches are
+ * runs (distance 1, the previous byte repeated, as zlib's RLE strategy finds them), found eight
+ * bytes at a time; codes are emitted into a 64-bit bit buffer stored whole. A block that Huffman
+ * coding would not shrink (noise) is stored. Any inflater reads the output.
+ *
+ * <p>Writes into an {@link OutputBytes} shared with the caller, so a container (PNG's IDAT chunks)
+ * can be framed around the stream between blocks without copying it. Not thread-safe: one coder per
+ * stream.
+ */
+final class DeflateCoder {
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final int MAX_MATCH = 258;
+    private static final int END_OF_BLOCK = 256;
+    private static final int[] LENGTH_BASE = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+        67, 83, 99, 115, 131, 163, 195, 227, 258};
+    private static final int[] LENGTH_EXTRA = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+        5, 5, 5, 5, 0};
+    /** For each match length 3..258: its symbol (257..285), extra-bit count and extra value. */
+    private static final int[] LENGTH_SYMBOL = new int[MAX_MATCH + 1];
+    private static final int[] LENGTH_EXTRA_BITS = new int[MAX_MATCH + 1];
+    private static final int[] LENGTH_EXTRA_VALUE = new int[MAX_MATCH + 1];
+    private static final int[] CODE_LENGTH_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+
+    static {
+        for (int code = 0; code < LENGTH_BASE.length; code++) {
+            int top = code + 1 < LENGTH_BASE.length ? LENGTH_BASE[code + 1] : MAX_MATCH + 1;
+            for (int length = LENGTH_BASE[code]; length < top && length <= MAX_MATCH; length++) {
+                LENGTH_SYMBOL[length] = 257 + code;
+                LENGTH_EXTRA_BITS[length] = LENGTH_EXTRA[code];
+                LENGTH_EXTRA_VALUE[length] = length - LENGTH_BASE[code];
+            }
+        }
+    }
+
+    private final OutputBytes out;
+    private final Adler32 adler = new Adler32();
+    private final Huffman literals = new Huffman(286, 15);
+    private final Huffman lengthCodes = new Huffman(19, 7);
+    /** Per match length, the whole match (length code, extra bits, distance code 0) as code | bits << 32. */
+    private final long[] matchCodes = new long[MAX_MATCH + 1];
+    private final int[][] counts = new int[4][256];
+    private long bitBuffer;
+    private int bitCount;
+    /** Extra bits and distance bits of the matches of the block last counted. */
+    private long extraBits;
+
+    DeflateCoder(OutputBytes out) {
+        this.out = out;
+    }
+
+    /** The largest output one block of {@code length} bytes can make (a stored block, or codes of <= 15 bits). */
+    static int maxBlockOutput(int length) {
+        return length * 2 + 1024;
+    }
+
+    /** The zlib header: deflate, 32 KiB window, fastest level; a multiple of 31 as required. */
+    void start() {
+        writeBits(0x0178, 16);
+    }
+
+    /** Compresses {@code data[start, end)} as one or more blocks; {@code last} ends the deflate stream. */
+    void block(byte[] data, int start, int end, boolean last) {
+        adler.update(data, start, end - start);
+        int[] frequencies = literals.frequencies;
+        count(data, start, end, frequencies);
+        frequencies[END_OF_BLOCK] = 1;
+        literals.build();
+        long headerBits = prepareCodeLengths();
+        long codedBits = headerBits + 3;
+        for (int s = 0; s < 286; s++) {
+            codedBits += (long) frequencies[s] * literals.lengths[s];
+        }
+        codedBits += extraBits;
+        out.ensure(maxBlockOutput(end - start) + 16);
+        if (codedBits > (long) (end - start) * 8 + 64) {
+            stored(data, start, end, last);
+            return;
+        }
+        writeBits(last ? 1 : 0, 1);
+        writeBits(2, 2); // dynamic Huffman codes
+        writeCodeLengths();
+        for (int length = 3; length <= MAX_MATCH; length++) {
+            int symbol = LENGTH_SYMBOL[length];
+            int codeLength = literals.lengths[symbol];
+            int extra = LENGTH_EXTRA_BITS[length];
+            // Distance code 0 (distance 1) is the one-bit code 0: it adds a zero bit.
+            matchCodes[length] = (literals.codes[symbol] | (long) LENGTH_EXTRA_VALUE[length] << codeLength)
+                    | (long) (codeLength + extra + 1) << 32;
+        }
+        emit(data, start, end);
+        writeBits(literals.codes[END_OF_BLOCK], literals.lengths[END_OF_BLOCK]);
+    }
+
+    /** Ends the stream: pads to a byte and appends the Adler-32 of everything compressed. */
+    void finish() {
+        alignToByte();
+        out.putIntBE((int) adler.getValue());
+    }
+
+    /**
+     * The parse shared by {@link #count} and {@link #emit}: at each position past the block's first
+     * byte with eight bytes left, if the next eight bytes all repeat the previous byte, a run match
+     * of up to 258 bytes; otherwise eight literals. The last few bytes are literals.
+     */
+    private void count(byte[] data, int start, int end, int[] frequencies) {
+        int[] h0 = counts[0];
+        int[] h1 = counts[1];
+        int[] h2 = counts[2];
+        int[] h3 = counts[3];
+        for (int[] h : counts) {
+            Arrays.fill(h, 0);
+        }
+        Arrays.fill(frequencies, 0);
+        long extra = 0;
+        int i = start;
+        if (i < end) {
+            h0[data[i++] & 0xFF]++;
+        }
+        while (i + 8 <= end) {
+            long w = (long) LONG_LE.get(data, i);
+            byte previous = data[i - 1];
+            if (w == (previous & 0xFFL) * ONES) {
+                int j = i + 8;
+                int limit = Math.min(end, i + MAX_MATCH);
+                while (j < limit && data[j] == previous) {
+                    j++;
+                }
+                frequencies[LENGTH_SYMBOL[j - i]]++;
+                extra += LENGTH_EXTRA_BITS[j - i] + 1;
+                i = j;
+                continue;
+            }
+            h0[(int) w & 0xFF]++;
+            h1[(int) (w >>> 8) & 0xFF]++;
+            h2[(int) (w >>> 16) & 0xFF]++;
+            h3[(int) (w >>> 24) & 0xFF]++;
+            h0[(int) (w >>> 32) & 0xFF]++;
+            h1[(int) (w >>> 40) & 0xFF]++;
+            h2[(int) (w >>> 48) & 0xFF]++;
+            h3[(int) (w >>> 56)]++;
+            i += 8;
+        }
+        for (; i < end; i++) {
+            h0[data[i] & 0xFF]++;
+        }
+        for (int s = 0; s < 256; s++) {
+            frequencies[s] = h0[s] + h1[s] + h2[s] + h3[s];
+        }
+        extraBits = extra;
+    }
+
+    /**
+     * The hot loop: table look-ups into a 64-bit bit buffer. With fewer than 8 bits pending, three
+     * codes of at most 15 bits fit, so after every three bytes the buffer is stored whole (8 bytes,
+     * unconditionally) and the pointer moves on by the complete bytes: no branch on the data.
+     */
+    private void emit(byte[] data, int start, int end) {
+        int[] table = literals.packed;
+        long[] matches = matchCodes;
+        byte[] o = out.data;
+        int p = out.size;
+        long bits = bitBuffer;
+        int count = bitCount;
+        while (count >= 8) {
+            o[p++] = (byte) bits;
+            bits >>>= 8;
+            count -= 8;
+        }
+        int i = start;
+        if (i < end) {
+            int e = table[data[i++] & 0xFF];
+            bits |= (long) (e & 0xFFFF) << count;
+            count += e >>> 16;
+            LONG_LE.set(o, p, bits);
+            int bytes = count >>> 3;
+            p += bytes;
+            bits >>>= bytes << 3;
+            count &= 7;
+        }
+        while (i + 8 <= end) {
+            long w = (long) LONG_LE.get(data, i);
+            byte previous = data[i - 1];
+            if (w == (previous & 0xFFL) * ONES) {
+                int j = i + 8;
+                int limit = Math.min(end, i + MAX_MATCH);
+                while (j < limit && data[j] == previous) {
+                    j++;
+                }
+                long match = matches[j - i];
+                bits |= (match & 0xFFFFFFFFL) << count;
+                count += (int) (match >>> 32);
+                LONG_LE.set(o, p, bits);
+                int bytes = count >>> 3;
+                p += bytes;
+                bits >>>= bytes << 3;
+                count &= 7;
+                i = j;
+                continue;
+            }
+            int e1 = table[(int) w & 0xFF];
+            int e2 = table[(int) (w >>> 8) & 0xFF];
+            int e3 = table[(int) (w >>> 16) & 0xFF];
+            int l1 = e1 >>> 16;
+            int l12 = l1 + (e2 >>> 16);
+            // The three codes are joined first, off the loop-carried chain through count.
+            bits |= ((e1 & 0xFFFF) | (long) (e2 & 0xFFFF) << l1 | (long) (e3 & 0xFFFF) << l12) << count;
+            count += l12 + (e3 >>> 16);
+            LONG_LE.set(o, p, bits);
+            int bytes = count >>> 3;
+            p += bytes;
+            bits >>>= bytes << 3;
+            count &= 7;
+            e1 = table[(int) (w >>> 24) & 0xFF];
+            e2 = table[(int) (w >>> 32) & 0xFF];
+            e3 = table[(int) (w >>> 40) & 0xFF];
+            l1 = e1 >>> 16;
+            l12 = l1 + (e2 >>> 16);
+            bits |= ((e1 & 0xFFFF) | (long) (e2 & 0xFFFF) << l1 | (long) (e3 & 0xFFFF) << l12) << count;
+            count += l12 + (e3 >>> 16);
+            LONG_LE.set(o, p, bits);
+            bytes = count >>> 3;
+            p += bytes;
+            bits >>>= bytes << 3;
+            count &= 7;
+            e1 = table[(int) (w >>> 48) & 0xFF];
+            e2 = table[(int) (w >>> 56)];
+            l1 = e1 >>> 16;
+            bits |= ((e1 & 0xFFFF) | (long) (e2 & 0xFFFF) << l1) << count;
+            count += l1 + (e2 >>> 16);
+            LONG_LE.set(o, p, bits);
+            bytes = count >>> 3;
+            p += bytes;
+            bits >>>= bytes << 3;
+            count &= 7;
+            i += 8;
+        }
+        for (; i < end; i++) {
+            int e = table[data[i] & 0xFF];
+            bits |= (long) (e & 0xFFFF) << count;
+            count += e >>> 16;
+            LONG_LE.set(o, p, bits);
+            int bytes = count >>> 3;
+            p += bytes;
+            bits >>>= bytes << 3;
+            count &= 7;
+        }
+        out.size = p;
+        bitBuffer = bits;
+        bitCount = count;
+    }
+
+    /** Stored blocks (at most 65535 bytes each) for data that Huffman coding would not shrink. */
+    private void stored(byte[] data, int start, int end, boolean last) {
+        int i = start;
+        do {
+            int length = Math.min(65_535, end - i);
+            boolean lastBlock = last && i + length == end;
+            writeBits(lastBlock ? 1 : 0, 1);
+            writeBits(0, 2);
+            alignToByte();
+            out.ensure(length + 4);
+            byte[] o = out.data;
+            int p = out.size;
+            o[p] = (byte) length;
+            o[p + 1] = (byte) (length >>> 8);
+            o[p + 2] = (byte) ~length;
+            o[p + 3] = (byte) (~length >>> 8);
+            System.arraycopy(data, i, o, p + 4, length);
+            out.size = p + 4 + length;
+            i += length;
+        } while (i < end);
+    }
+
+    // The block header: HLIT, HDIST, HCLEN, then the code lengths of the literal/length codes and of
+    // two distance codes (only distance 1 is used, but zlib's inflate wants a complete code),
+    // run-length coded with symbols 16-18 (RFC 1951 3.2.7).
+    private final int[] headerSymbols = new int[286 + 2];
+    private final int[] headerExtras = new int[286 + 2];
+    private int headerCount;
+    private int literalCodes;
+
+    /** Builds the header's code-length code; returns the header's size in bits. */
+    private long prepareCodeLengths() {
+        int[] lengthFrequencies = lengthCodes.frequencies;
+        Arrays.fill(lengthFrequencies, 0);
+        literalCodes = 286;
+        while (literalCodes > 257 && literals.lengths[literalCodes - 1] == 0) {
+            literalCodes--;
+        }
+        int count = runLengths(literals.lengths, literalCodes, 0, lengthFrequencies);
+        headerCount = runLengths(new int[] {1, 1}, 2, count, lengthFrequencies);
+        lengthCodes.build();
+        long bits = 5 + 5 + 4 + 19 * 3;
+        for (int i = 0; i < headerCount; i++) {
+            int symbol = headerSymbols[i];
+            bits += lengthCodes.lengths[symbol] + (symbol == 16 ? 2 : symbol == 17 ? 3 : symbol == 18 ? 7 : 0);
+        }
+        return bits;
+    }
+
+    private void writeCodeLengths() {
+        writeBits(literalCodes - 257, 5); // HLIT
+        writeBits(2 - 1, 5); // HDIST: two distance codes
+        int[] ordered = new int[19];
+        int used = 4;
+        for (int i = 0; i < 19; i++) {
+            ordered[i] = lengthCodes.lengths[CODE_LENGTH_ORDER[i]];
+            if (ordered[i] != 0) {
+                used = Math.max(used, i + 1);
+            }
+        }
+        writeBits(used - 4, 4); // HCLEN
+        for (int i = 0; i < used; i++) {
+            writeBits(ordered[i], 3);
+        }
+        for (int i = 0; i < headerCount; i++) {
+            int symbol = headerSymbols[i];
+            writeBits(lengthCodes.codes[symbol], lengthCodes.lengths[symbol]);
+            switch (symbol) {
+                case 16 -> writeBits(headerExtras[i], 2);
+                case 17 -> writeBits(headerExtras[i], 3);
+                case 18 -> writeBits(headerExtras[i], 7);
+                default -> { }
+            }
+        }
+    }
+
+    private int runLengths(int[] lengths, int n, int count, int[] frequencies) {
+        int i = 0;
+        while (i < n) {
+            int value = lengths[i];
+            int run = 1;
+            while (i + run < n && lengths[i + run] == value) {
+                run++;
+            }
+            if (value == 0 && run >= 3) {
+                int take = Math.min(run, 138);
+                int symbol = take >= 11 ? 18 : 17;
+                headerSymbols[count] = symbol;
+                headerExtras[count++] = take - (symbol == 18 ? 11 : 3);
+                frequencies[symbol]++;
+                i += take;
+            } else if (value != 0 && run >= 4) {
+                headerSymbols[count++] = value;
+                frequencies[value]++;
+                int take = Math.min(run - 1, 6);
+                headerSymbols[count] = 16;
+                headerExtras[count++] = take - 3;
+                frequencies[16]++;
+                i += 1 + take;
+            } else {
+                headerSymbols[count++] = value;
+                frequencies[value]++;
+                i++;
+            }
+        }
+        return count;
+    }
+
+    private void writeBits(int value, int length) {
+        bitBuffer |= (long) value << bitCount;
+        bitCount += length;
+        if (bitCount >= 32) {
+            out.ensure(4);
+            INT_LE.set(out.data, out.size, (int) bitBuffer);
+            out.size += 4;
+            bitBuffer >>>= 32;
+            bitCount -= 32;
+        }
+    }
+
+    private void alignToByte() {
+        out.ensure(8);
+        while (bitCount > 0) {
+            out.data[out.size++] = (byte) bitBuffer;
+            bitBuffer >>>= 8;
+            bitCount -= 8;
+        }
+        bitBuffer = 0;
+        bitCount = 0;
+    }
+}
