@@ -133,8 +133,16 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
             if (uploadMemory != null) {
                 uploadMemory.resize(image.length); // the spare capacity is garbage now
             }
+            dev.imageservice.processing.ProcessingOptions processingOptions;
+            try {
+                processingOptions = ProtoOptions.of(options);
+            } catch (ImageProcessingException e) {
+                LOG.info("ProcessImageStream refused: in={} B: {}: {}", image.length, e.kind(), e.getMessage());
+                fail(GrpcStatuses.of(e));
+                return;
+            }
             processing = true;
-            started = processor.processAsync(dev.imageservice.processing.EncodedImage.of(image), ProtoOptions.of(options),
+            started = processor.processAsync(dev.imageservice.processing.EncodedImage.of(image), processingOptions,
                     context);
             work = started;
         }
@@ -209,10 +217,10 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
         if (finished) {
             return;
         }
+        finish(); // memory back before the client hears of the failure
         if (!call.isCancelled()) {
             call.onError(status.asRuntimeException());
         }
-        finish();
     }
 
     /** Ends the call's life on the server: no more work, memory given back, timer stopped. */

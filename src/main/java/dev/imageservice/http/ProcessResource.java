@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,6 +30,7 @@ import org.glassfish.jersey.media.multipart.FormDataBodyPart;
 import org.glassfish.jersey.media.multipart.FormDataParam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /api/v1/process}: the image arrives as the file part {@code image} of a multipart
@@ -129,21 +131,38 @@ public final class ProcessResource {
             work.cancel(false);
             work.thenAccept(ProcessedImage::release);
         });
+        // The request's log context (its request id, trace) goes along to the thread that answers,
+        // so that its log lines and any internal-error id carry them.
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         work.whenCompleteAsync((result, failure) -> {
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
+            try {
+                answer(result, failure, input.length, uploadName, options, response);
+            } finally {
+                MDC.clear();
+            }
+        }, answers);
+    }
+
+    private static void answer(ProcessedImage result, Throwable failure, int inputBytes, String uploadName,
+            ProcessingOptions options, AsyncResponse response) {
+        {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                LOG.info("POST /api/v1/process refused: in={} B: {}", input.length, cause.getMessage());
+                LOG.info("POST /api/v1/process refused: in={} B: {}", inputBytes, cause.getMessage());
                 response.resume(cause);
                 return;
             }
             if (LOG.isInfoEnabled()) {
-                LOG.info("POST /api/v1/process ok: in={} B out={} B image={} {} in {} ms", input.length,
+                LOG.info("POST /api/v1/process ok: in={} B out={} B image={} {} in {} ms", inputBytes,
                         result.output().length, result.info(), result.inputFormat().displayName(),
                         millis(result.totalNanos()));
             }
             response.resume(answer(result, uploadName, options));
-        }, answers);
+        }
     }
 
     private static Response answer(ProcessedImage result, String uploadName, ProcessingOptions options) {

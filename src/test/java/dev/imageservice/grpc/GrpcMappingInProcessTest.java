@@ -127,7 +127,7 @@ class GrpcMappingInProcessTest {
         assertThatThrownBy(() -> stub.processImage(request(new byte[] {1})))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-                    assertThat(e.getStatus().getDescription()).matches("internal error \\(id [0-9a-f]{8}\\)");
+                    assertThat(e.getStatus().getDescription()).matches("internal error \\(id [0-9a-f]{16}\\)");
                 });
         assertMemoryGivenBack();
     }
