@@ -84,7 +84,9 @@ public final class MeteredImageProcessor implements ImageProcessor {
         Timer.Context call = process.time();
         long start = System.nanoTime();
         CompletableFuture<ProcessedImage> result = delegate.processAsync(input, options, context.withStageListener(stages));
-        result.whenComplete((image, failure) -> {
+        // The caller sees the result only once it is counted (dependents of one future run in no
+        // set order); cancelling what the caller holds cancels the work.
+        CompletableFuture<ProcessedImage> counted = result.whenComplete((image, failure) -> {
             call.stop();
             prometheus.processSeconds.observe((System.nanoTime() - start) / 1e9);
             if (failure == null) {
@@ -97,7 +99,12 @@ public final class MeteredImageProcessor implements ImageProcessor {
                         : ImageProcessingException.Kind.INTERNAL);
             }
         });
-        return result;
+        counted.whenComplete((image, failure) -> {
+            if (counted.isCancelled() && !result.cancel(false)) {
+                result.thenAccept(ProcessedImage::release); // done just before: nobody will write it
+            }
+        });
+        return counted;
     }
 
     @Override
