@@ -9,13 +9,13 @@ elif [ -r /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
   limit="$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
 fi
 
-# Decoded pixels in work at once: half of the heap, at 8 bytes a pixel in work (decoded pixels
-# plus encoder buffers), never below limits.maxMegapixels (50). Unlimited: keep config.yml's 100.
-if [ -z "${MAX_MEGAPIXELS_IN_FLIGHT:-}" ] && [ -n "$limit" ] && [ "$limit" != "max" ] \
+# The memory budget (limits.memoryBudget): half of the heap, never below 64 MiB. Unlimited: keep
+# config.yml's 512MiB.
+if [ -z "${MEMORY_BUDGET:-}" ] && [ -n "$limit" ] && [ "$limit" != "max" ] \
    && [ "$limit" -lt 1099511627776 ]; then
-  mp=$(( limit / 100 * ${HEAP_PERCENT:-60} / 2 / 8 / 1000000 ))
-  [ "$mp" -ge 50 ] || mp=50
-  export MAX_MEGAPIXELS_IN_FLIGHT="$mp"
+  mib=$(( limit / 100 * ${HEAP_PERCENT:-60} / 2 / 1048576 ))
+  [ "$mib" -ge 64 ] || mib=64
+  export MEMORY_BUDGET="${mib}MiB"
 fi
 
 # shellcheck disable=SC2086

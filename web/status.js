@@ -42,8 +42,8 @@
     byId('errors').textContent = number(now.errorsPerSecond, 2);
     byId('queued').textContent = number(now.queued, 0);
     byId('in-flight').textContent = number(now.inFlight, 0) + ' of ' + number(report.gauges['image.admission.max-in-flight'], 0);
-    var max = report.gauges['image.admission.max-pixels-in-flight'];
-    byId('budget').textContent = max ? (100 * now.pixelsInFlight / max).toFixed(1) + ' %' : '–';
+    var max = report.gauges['image.memory.budget-bytes'];
+    byId('budget').textContent = max ? (100 * now.memoryInUse / max).toFixed(1) + ' %' : '–';
     byId('total').textContent = number(report.totals.requests, 0);
 
     var list = byId('errors-by-kind');

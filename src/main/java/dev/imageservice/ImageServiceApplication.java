@@ -37,7 +37,7 @@ import dev.imageservice.http.RequestSizeLimitFilter;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
-import dev.imageservice.processing.PipelineImageProcessor;
+import dev.imageservice.processing.AdmissionController;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -52,6 +52,9 @@ import io.dropwizard.forms.MultiPartBundle;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +65,9 @@ import org.slf4j.LoggerFactory;
  */
 public class ImageServiceApplication extends Application<ImageServiceConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ImageServiceApplication.class);
+
+    /** Threads that write HTTP answers (a slow reader holds one until Jetty's idle timeout). */
+    private static final int HTTP_ANSWER_THREADS = 32;
 
     private GrpcServer grpcServer;
     private ProcessingFactory processing = new ProcessingFactory();
@@ -104,7 +110,15 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         } else {
             LOG.warn("Codecs: {}", processing.getCodecs().describe());
         }
-        ImageProcessor processor = createProcessor(limits);
+        // The one memory budget and its queue, shared by the processor and both transports.
+        AdmissionController admission = new AdmissionController(limits);
+        AdmissionGauges.register(environment.metrics(), admission);
+        AdmissionGauges.registerLimits(environment.metrics(), limits);
+        // Image work runs here, at most limits.maxConcurrent at once (admission sees to that).
+        ExecutorService workers = environment.lifecycle().executorService("image-work-%d")
+                .minThreads(limits.maxConcurrent()).maxThreads(limits.maxConcurrent()).build();
+        ScheduledExecutorService timer = environment.lifecycle().scheduledExecutorService("image-timer-%d").build();
+        ImageProcessor processor = createProcessor(limits, admission, workers);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
         PrometheusMetrics prometheus = new PrometheusMetrics();
@@ -113,11 +127,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         LOG.info("Tracing: {}", tracing.isOn() ? "on, exported by OTLP" : "off (no OTEL_EXPORTER_OTLP_ENDPOINT)");
         ImageProcessor metered = new TracedImageProcessor(
                 new MeteredImageProcessor(processor, environment.metrics(), prometheus), tracing);
-        if (processor instanceof PipelineImageProcessor pipeline) {
-            AdmissionGauges.register(environment.metrics(), pipeline.admission());
-            LoadSignalGauges.register(environment.metrics(), pipeline.admission(), limits);
-        }
-        AdmissionGauges.registerLimits(environment.metrics(), limits);
+        LoadSignalGauges.register(environment.metrics(), admission, limits);
 
         // TLS on both transports when security.tls is set (before the servers are built).
         config.getSecurity().applyTls(config.getServerFactory(), config.getGrpc());
@@ -125,9 +135,9 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         HealthStatusManager grpcHealth = new HealthStatusManager();
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
-        grpcServer = config.getGrpc().build(
-                List.of(guarded(new ImageGrpcService(metered, limits.maxInputBytes(),
-                                config.getGrpc().getStreamIdleTimeout().toNanoseconds())),
+        grpcServer = config.getGrpc().build(environment.lifecycle(),
+                List.of(guarded(new ImageGrpcService(metered, admission, limits.maxInputBytes(),
+                                config.getGrpc().getStreamIdleTimeout().toNanoseconds(), timer)),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),
                         // v1alpha: older grpcurl and k6 releases speak only this one.
@@ -154,7 +164,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.admin().addServlet("ready", new ReadinessServlet(grpcHealthReporter)).addMapping("/ready");
         // Jetty stops accepting HTTP by itself when it stops; gRPC must be told at the same moment.
         environment.lifecycle().addEventListener(
-                config.getOps().buildShutdownSequence(grpcHealthReporter, List.of(grpcServer::stopAccepting)));
+                config.getOps().buildShutdownSequence(grpcHealthReporter,
+                        // Requests still waiting that could not be done within the grace period are
+                        // refused at once (UNAVAILABLE / 503), so their clients retry elsewhere.
+                        List.of(grpcServer::stopAccepting, () -> admission.shutdown(Math.min(
+                                config.getGrpc().getShutdownGracePeriod().toNanoseconds(), httpGraceNanos(config))))));
 
         // Request ids (and the API's server spans) for everything on the application port.
         environment.servlets().addFilter("request-ids", new HttpRequestFilter(tracing, "/api/"))
@@ -165,7 +179,9 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().register(new ImageProcessingExceptionMapper());
         environment.jersey().register(new RequestIdExceptionMapper());
         environment.jersey().register(new RequestIdExceptionMapper.ForIllegalState());
-        environment.jersey().register(new ProcessResource(metered, limits.maxInputBytes()));
+        environment.jersey().register(new ProcessResource(metered, admission, limits.maxInputBytes(),
+                environment.lifecycle().executorService("http-answer-%d").minThreads(HTTP_ANSWER_THREADS)
+                        .maxThreads(HTTP_ANSWER_THREADS).allowCoreThreadTimeOut(true).build()));
         environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics(), prometheus));
@@ -180,6 +196,19 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
         environment.lifecycle().addServerLifecycleListener(
                 new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
+    }
+
+    /**
+     * The processor behind every transport, counting against {@code admission} and working on
+     * {@code workers}; tests override this to supply a broken or gated one.
+     */
+    protected ImageProcessor createProcessor(Limits limits, AdmissionController admission, Executor workers) {
+        return processing.build(limits, admission, workers);
+    }
+
+    private static long httpGraceNanos(ImageServiceConfiguration config) {
+        return config.getServerFactory() instanceof io.dropwizard.core.server.AbstractServerFactory server
+                ? server.getShutdownGracePeriod().toNanoseconds() : Long.MAX_VALUE;
     }
 
     /** Unreadable request messages answered INVALID_ARGUMENT / RESOURCE_EXHAUSTED instead of UNKNOWN. */
@@ -204,11 +233,6 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     /** Tracing from the standard OTEL_* environment variables; tests override this to catch spans. */
     protected Tracing createTracing() {
         return Tracing.fromEnvironment(System.getenv());
-    }
-
-    /** The processor behind every transport; tests override this to supply a broken one. */
-    protected ImageProcessor createProcessor(Limits limits) {
-        return processing.build(limits);
     }
 
     @SuppressWarnings("deprecation")

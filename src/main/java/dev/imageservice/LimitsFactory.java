@@ -1,6 +1,5 @@
 package dev.imageservice;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageservice.processing.Limits;
 import io.dropwizard.util.DataSize;
@@ -9,7 +8,6 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MinDataSize;
 import io.dropwizard.validation.MinDuration;
-import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -42,10 +40,14 @@ public class LimitsFactory {
     @Max(256)
     private int maxConcurrent = 0;
 
-    /** Decoded megapixels of all images in work at once (memory bound); at least maxMegapixels. */
-    @Min(1)
-    @Max(100_000)
-    private int maxMegapixelsInFlight = 100;
+    /**
+     * Memory all requests may hold at once: inputs (waiting ones included), decoded pixels and
+     * buffers of the images in work, encoded outputs until written. The process needs about this
+     * plus 350 MiB (see the README); the default fits {@code java -Xmx1g}.
+     */
+    @NotNull
+    @MinDataSize(value = 16, unit = DataSizeUnit.MEBIBYTES)
+    private DataSize memoryBudget = DataSize.mebibytes(512);
 
     /** Requests that may wait for admission; beyond that they are refused as overloaded. */
     @Min(0)
@@ -55,7 +57,7 @@ public class LimitsFactory {
     /** Longest wait for admission before a request is refused as overloaded. */
     @NotNull
     @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
-    private Duration maxQueueWait = Duration.seconds(30);
+    private Duration maxQueueWait = Duration.seconds(180);
 
     @JsonProperty
     public DataSize getMaxInputSize() {
@@ -88,13 +90,13 @@ public class LimitsFactory {
     }
 
     @JsonProperty
-    public int getMaxMegapixelsInFlight() {
-        return maxMegapixelsInFlight;
+    public DataSize getMemoryBudget() {
+        return memoryBudget;
     }
 
     @JsonProperty
-    public void setMaxMegapixelsInFlight(int maxMegapixelsInFlight) {
-        this.maxMegapixelsInFlight = maxMegapixelsInFlight;
+    public void setMemoryBudget(DataSize memoryBudget) {
+        this.memoryBudget = memoryBudget;
     }
 
     @JsonProperty
@@ -117,16 +119,10 @@ public class LimitsFactory {
         this.maxQueueWait = maxQueueWait;
     }
 
-    @JsonIgnore
-    @ValidationMethod(message = "maxMegapixelsInFlight must be at least maxMegapixels")
-    public boolean isBudgetLargeEnough() {
-        return maxMegapixelsInFlight >= maxMegapixels;
-    }
-
     /** The runtime limits; {@code maxConcurrent: 0} becomes the number of cores. */
     public Limits build() {
         int concurrent = maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors();
         return new Limits(maxInputSize.toBytes(), maxMegapixels * 1_000_000L, concurrent,
-                maxMegapixelsInFlight * 1_000_000L, maxQueued, maxQueueWait.toNanoseconds());
+                memoryBudget.toBytes(), maxQueued, maxQueueWait.toNanoseconds());
     }
 }

@@ -1,10 +1,12 @@
 package dev.imageservice;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.Codecs;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.PipelineImageProcessor;
 import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.Executor;
 
 /**
  * The {@code processing:} section of config.yml: how images are decoded and encoded. The stock
@@ -27,7 +29,7 @@ public class ProcessingFactory {
     }
 
     /** The processor behind every transport: decode, swap the channels, encode PNG. */
-    public PipelineImageProcessor build(Limits limits) {
-        return PipelineImageProcessor.channelSwapToPng(limits, codecs);
+    public PipelineImageProcessor build(Limits limits, AdmissionController admission, Executor workers) {
+        return PipelineImageProcessor.channelSwapToPng(limits, codecs, admission, workers);
     }
 }

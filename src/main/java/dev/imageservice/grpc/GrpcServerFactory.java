@@ -14,7 +14,9 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
+import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 
 /** The {@code grpc:} section of config.yml: where and how the gRPC server runs. */
 public class GrpcServerFactory {
@@ -29,16 +31,15 @@ public class GrpcServerFactory {
     private String bindHost = "0.0.0.0";
 
     /**
-     * Threads that run image calls. A call waits for admission (limits) on its thread, so every call
-     * that can be in work or queued needs one: 0 (the default) means limits.maxConcurrent +
-     * limits.maxQueued (at least 256), created on demand. Health and reflection calls run on two threads of their
-     * own, so probes are answered however busy the image calls are.
+     * Threads that run the image calls' callbacks: parsing a message, starting its work, writing an
+     * answer. No call holds one while it waits for admission or is processed (the processor's
+     * workers do the image work), so a few are enough: 0 (the default) means 4 per core, at least 8.
+     * Health and reflection calls run on two threads of their own, so probes are answered however
+     * busy the image calls are.
      */
     @Min(0)
-    @Max(100_000)
+    @Max(1024)
     private int executorThreads = 0;
-
-    private static final int MIN_AUTO_THREADS = 256;
 
     /** On shutdown, how long calls in flight may take to finish before they are cancelled. */
     @NotNull
@@ -46,8 +47,10 @@ public class GrpcServerFactory {
     private Duration shutdownGracePeriod = Duration.seconds(10);
 
     /**
-     * A streaming call whose client sends no chunk, or reads none of the answer, for this long is
-     * ended with DEADLINE_EXCEEDED, so a stalled client cannot hold memory forever.
+     * A streaming call whose client sends no chunk for this long is ended with DEADLINE_EXCEEDED; a
+     * call whose client reads none of its answer for this long (streaming), or has not read all of
+     * its unary answer this long after it was ready, is reset (the client sees CANCELLED). So a
+     * stalled client cannot hold memory (counted against limits.memoryBudget) forever.
      */
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
@@ -141,22 +144,27 @@ public class GrpcServerFactory {
     // --- end of security settings
 
     /**
-     * Builds the (not yet started) server for these services; every call to any of them passes
-     * through the interceptors (the last one given sees a call first).
+     * Builds the (not yet started) server for these services, listening on {@link #serverBuilder()};
+     * its executors are managed by {@code lifecycle} (stopped after the server, which is managed
+     * later). Every call to any service passes through the interceptors (the last one given sees a
+     * call first).
      *
-     * @param limits the processor's limits: gRPC refuses messages over limits.maxInputSize from their
-     *               length prefix, and sizes the image-call threads from the admission limits
+     * @param limits the processor's limits: gRPC refuses messages over limits.maxInputSize from their length prefix
      */
-    public GrpcServer build(List<BindableService> services, List<ServerInterceptor> interceptors, Limits limits) {
-        // At least 256 even for a short queue: calls past the queue must reach admission to be refused
-        // as overloaded; a call without a thread would wait, unseen, in the executor's own queue.
+    public GrpcServer build(LifecycleEnvironment lifecycle, List<BindableService> services,
+            List<ServerInterceptor> interceptors, Limits limits) {
         int threads = executorThreads > 0 ? executorThreads
-                : Math.max(MIN_AUTO_THREADS, limits.maxConcurrent() + limits.maxQueued());
-        if (threads < limits.maxConcurrent() + limits.maxQueued()) {
-            LoggerFactory.getLogger(GrpcServerFactory.class).warn("grpc.executorThreads ({}) is below limits.maxConcurrent"
-                    + " + limits.maxQueued ({}): calls beyond it wait outside the admission queue and its maxQueueWait",
-                    threads, limits.maxConcurrent() + limits.maxQueued());
-        }
-        return new GrpcServer(this, services, interceptors, limits.maxInputBytes(), threads);
+                : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        ExecutorService imageCalls = lifecycle.executorService("grpc-image-%d")
+                .minThreads(threads).maxThreads(threads).allowCoreThreadTimeOut(true).build();
+        ExecutorService otherCalls = lifecycle.executorService("grpc-service-%d").minThreads(2).maxThreads(2).build();
+        NettyServerBuilder builder = serverBuilder();
+        return new GrpcServer(builder, configureConnections(builder), services, interceptors, imageCalls, otherCalls,
+                limits.maxInputBytes(), shutdownGracePeriod.toNanoseconds());
+    }
+
+    /** Where the server listens: Netty on {@code bindHost:port} (TLS and connection limits not yet applied). */
+    public NettyServerBuilder serverBuilder() {
+        return NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port));
     }
 }

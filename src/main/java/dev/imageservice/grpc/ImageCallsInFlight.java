@@ -1,18 +1,17 @@
 package dev.imageservice.grpc;
 
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts the image calls that have started and not yet ended. On shutdown the server waits for
+ * Counts the image calls that have started and not yet ended; a call ends when the last byte of
+ * its answer is written, or when it is cancelled. On shutdown the server waits for
  * these, not for every open call: a health Watch stream never ends by itself and would otherwise
  * hold every stop for the whole grace period.
  */
@@ -36,19 +35,11 @@ final class ImageCallsInFlight implements ServerInterceptor {
                 count.decrementAndGet();
             }
         };
-        ServerCall<ReqT, RespT> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                try {
-                    super.close(status, trailers);
-                } finally {
-                    end.run();
-                }
-            }
-        };
+        // Ended by the listener's onComplete (gRPC has written the last byte and the trailers) or
+        // onCancel, not by close(): a closed call may still have most of its answer to write.
         ServerCall.Listener<ReqT> listener;
         try {
-            listener = next.startCall(counted, headers);
+            listener = next.startCall(call, headers);
         } catch (RuntimeException e) {
             end.run();
             throw e;

@@ -3,13 +3,17 @@ package dev.imageservice.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageChunk;
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
 import dev.imageservice.processing.RequestContext;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code ProcessImageStream} call: collects the uploaded chunks (refusing the upload as soon as
- * it passes the byte limit), processes the image, then sends the PNG in chunks only while the
- * client is ready to read, so a slow reader never makes the server queue the whole answer in
- * gRPC's buffers. A client that cancels, or stalls longer than the idle timeout, frees everything.
+ * One {@code ProcessImageStream} call. The upload is read one chunk at a time (manual flow
+ * control: the next chunk is requested once the last one is counted against the memory budget, so
+ * an upload the budget has no room for is refused as RESOURCE_EXHAUSTED, not buffered); the image
+ * then waits for admission as a queue entry, without a thread; the PNG goes out in chunks only while
+ * the client is ready to read, so a slow reader never makes the server queue the whole answer in
+ * gRPC's buffers. Everything stays counted until the call ends. A client that sends or reads nothing
+ * for the idle timeout has its call ended, which frees everything.
  */
 final class ImageStreamCall implements StreamObserver<ImageChunk> {
     private static final Logger LOG = LoggerFactory.getLogger(ImageStreamCall.class);
@@ -28,17 +35,23 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
 
     private final ServerCallStreamObserver<ImageChunk> call;
     private final ImageProcessor processor;
+    private final AdmissionController budget;
     private final long maxInputBytes;
     private final long idleTimeoutNanos;
     private final RequestContext context;
+    private final Context grpcContext = Context.current();
     private final long start = System.nanoTime();
     private final ScheduledFuture<?> idleCheck;
 
     // Guarded by this: the call's callbacks come from gRPC threads one at a time, but the
-    // on-ready handler, the cancel handler and the idle check can run concurrently with them.
+    // on-ready handler, the cancel handler, the idle check and the end of the work can run
+    // concurrently with them.
     private byte[] upload = new byte[0];
     private ImageChunk options;
     private int uploaded;
+    private AdmissionController.Lease uploadMemory;
+    private CompletableFuture<ProcessedImage> work;
+    private ProcessedImage result;
     private byte[] output;
     private int sent;
     private boolean finished;
@@ -46,90 +59,118 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
     private boolean processing;
     private volatile long lastProgressNanos = System.nanoTime();
 
-    ImageStreamCall(ServerCallStreamObserver<ImageChunk> call, ImageProcessor processor, long maxInputBytes,
-            long idleTimeoutNanos, ScheduledExecutorService scheduler) {
+    ImageStreamCall(ServerCallStreamObserver<ImageChunk> call, ImageProcessor processor, AdmissionController budget,
+            long maxInputBytes, long idleTimeoutNanos, ScheduledExecutorService scheduler) {
         this.call = call;
         this.processor = processor;
+        this.budget = budget;
         this.maxInputBytes = maxInputBytes;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.context = ImageGrpcService.requestContext();
-        // Both handlers must be set before the call's first callback returns.
+        // The handlers and the manual flow control must be set before the call's first callback returns.
+        call.disableAutoRequest();
         call.setOnReadyHandler(this::sendWhileReady);
-        call.setOnCancelHandler(this::cancelled);
+        call.setOnCancelHandler(this::finish);
+        call.request(1);
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleTimeoutNanos / 4);
         this.idleCheck = scheduler.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.NANOSECONDS);
     }
 
     @Override
-    public synchronized void onNext(ImageChunk chunk) {
-        if (finished) {
-            return;
-        }
-        lastProgressNanos = System.nanoTime();
-        if (options == null) {
-            options = ProtoOptions.optionsOf(chunk); // the first chunk carries the options
-        }
-        ByteString data = chunk.getData();
-        long total = (long) uploaded + data.size();
-        if (total > maxInputBytes) {
-            fail(GrpcStatuses.of(ImageProcessingException.tooManyBytes(maxInputBytes)));
-            return;
-        }
-        if (total > upload.length) {
-            try {
-                // Grow geometrically, but never past the limit: memory follows what was really sent.
-                upload = java.util.Arrays.copyOf(upload, (int) Math.min(maxInputBytes, Math.max(total, upload.length * 2L)));
-            } catch (OutOfMemoryError e) {
-                upload = null;
-                fail(GrpcStatuses.outOfMemory());
+    public void onNext(ImageChunk chunk) {
+        synchronized (this) {
+            if (finished) {
                 return;
             }
+            lastProgressNanos = System.nanoTime();
+            if (options == null) {
+                options = ProtoOptions.optionsOf(chunk); // the first chunk carries the options
+            }
+            ByteString data = chunk.getData();
+            long total = (long) uploaded + data.size();
+            if (total > maxInputBytes) {
+                fail(GrpcStatuses.of(ImageProcessingException.tooManyBytes(maxInputBytes)));
+                return;
+            }
+            try {
+                if (total > upload.length) {
+                    // Grow geometrically, but never past the limit: memory follows what was really sent.
+                    int capacity = (int) Math.min(maxInputBytes, Math.max(total, upload.length * 2L));
+                    if (uploadMemory == null) {
+                        uploadMemory = budget.tryHold(capacity);
+                    } else {
+                        uploadMemory.resize(capacity + (long) upload.length); // old and new array, while copying
+                    }
+                    upload = Arrays.copyOf(upload, capacity);
+                    uploadMemory.resize(capacity);
+                }
+            } catch (ImageProcessingException | OutOfMemoryError e) {
+                upload = null;
+                fail(GrpcStatuses.of(e));
+                return;
+            }
+            data.copyTo(upload, uploaded);
+            uploaded = (int) total;
         }
-        data.copyTo(upload, uploaded);
-        uploaded = (int) total;
+        call.request(1);
     }
 
     @Override
     public void onError(Throwable t) {
-        cancelled(); // the client cancelled or the connection broke
+        finish(); // the client cancelled or the connection broke
     }
 
     @Override
     public void onCompleted() {
         byte[] image;
+        CompletableFuture<ProcessedImage> started;
         synchronized (this) {
             if (finished) {
                 return;
             }
-            image = uploaded == upload.length ? upload : java.util.Arrays.copyOf(upload, uploaded);
+            image = uploaded == upload.length ? upload : Arrays.copyOf(upload, uploaded);
             upload = null;
+            if (uploadMemory != null) {
+                uploadMemory.resize(image.length); // the spare capacity is garbage now
+            }
+            dev.imageservice.processing.ProcessingOptions processingOptions;
+            try {
+                processingOptions = ProtoOptions.of(options);
+            } catch (ImageProcessingException e) {
+                LOG.info("ProcessImageStream refused: in={} B: {}: {}", image.length, e.kind(), e.getMessage());
+                fail(GrpcStatuses.of(e));
+                return;
+            }
             processing = true;
+            started = processor.processAsync(dev.imageservice.processing.EncodedImage.of(image), processingOptions,
+                    context);
+            work = started;
         }
-        ProcessedImage result;
-        try {
-            result = processor.process(dev.imageservice.processing.EncodedImage.of(image), ProtoOptions.of(options), context);
-        } catch (ImageProcessingException e) {
-            LOG.info("ProcessImageStream refused: in={} B: {}: {}", image.length, e.kind(), e.getMessage());
-            fail(GrpcStatuses.of(e));
-            return;
-        } catch (RuntimeException e) {
-            fail(GrpcStatuses.internal(e));
-            return;
-        } catch (OutOfMemoryError e) {
-            fail(GrpcStatuses.outOfMemory());
-            return;
-        }
+        started.whenComplete((processed, failure) -> processed(image.length, processed, failure));
+    }
+
+    private void processed(int inputBytes, ProcessedImage processed, Throwable failure) {
         synchronized (this) {
             processing = false;
             if (finished) {
+                if (processed != null) {
+                    processed.release();
+                }
                 return;
             }
-            output = result.output();
+            if (failure != null) {
+                Status status = GrpcStatuses.of(failure);
+                LOG.info("ProcessImageStream refused: in={} B: {}: {}", inputBytes, status.getCode(), status.getDescription());
+                fail(status);
+                return;
+            }
+            result = processed;
+            output = processed.output();
             lastProgressNanos = System.nanoTime();
         }
         if (LOG.isInfoEnabled()) {
-            LOG.info("ProcessImageStream ok: in={} B out={} B image={} {} in {} ms", image.length, result.output().length,
-                    result.info(), result.inputFormat().displayName(), ImageGrpcService.millis(System.nanoTime() - start));
+            LOG.info("ProcessImageStream ok: in={} B out={} B image={} {} in {} ms", inputBytes, processed.output().length,
+                    processed.info(), processed.inputFormat().displayName(), ImageGrpcService.millis(System.nanoTime() - start));
         }
         sendWhileReady();
     }
@@ -139,29 +180,36 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
         if (finished || output == null) {
             return;
         }
-        while (sent < output.length && call.isReady()) {
-            int length = Math.min(RESPONSE_CHUNK_BYTES, output.length - sent);
-            // The output array is never written again, so wrapping a slice of it is safe.
-            call.onNext(ImageChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(output, sent, length)).build());
-            sent += length;
-            lastProgressNanos = System.nanoTime();
+        try {
+            while (sent < output.length && call.isReady()) {
+                int length = Math.min(RESPONSE_CHUNK_BYTES, output.length - sent);
+                // The output array is never written again, so wrapping a slice of it is safe.
+                call.onNext(ImageChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(output, sent, length)).build());
+                sent += length;
+                lastProgressNanos = System.nanoTime();
+            }
+            if (sent == output.length) {
+                call.onCompleted();
+                finish();
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            fail(GrpcStatuses.of(e));
         }
-        if (sent == output.length) {
-            call.onCompleted();
-            finish();
-        }
-    }
-
-    private synchronized void cancelled() {
-        finish();
     }
 
     private synchronized void checkIdle() {
-        if (!finished && !processing && System.nanoTime() - lastProgressNanos > idleTimeoutNanos) {
-            String what = output == null ? "sent no data" : "read none of the answer";
-            LOG.info("ProcessImageStream ended: the client {} for {} ms", what, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos));
-            fail(Status.DEADLINE_EXCEEDED.withDescription("the client " + what + " for "
-                    + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms"));
+        if (finished || processing || System.nanoTime() - lastProgressNanos <= idleTimeoutNanos) {
+            return;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos);
+        if (output == null) {
+            LOG.info("ProcessImageStream ended: the client sent no data for {} ms", millis);
+            fail(Status.DEADLINE_EXCEEDED.withDescription("the client sent no data for " + millis + " ms"));
+        } else {
+            // The client reads nothing: a status would wait behind the unread chunks, so reset the call.
+            LOG.info("ProcessImageStream reset: the client read none of the answer for {} ms", millis);
+            CallCanceller.cancel(grpcContext, "the client read none of the answer for " + millis + " ms");
+            finish();
         }
     }
 
@@ -169,17 +217,33 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
         if (finished) {
             return;
         }
+        finish(); // memory back before the client hears of the failure
         if (!call.isCancelled()) {
             call.onError(status.asRuntimeException());
         }
-        finish();
     }
 
-    /** Ends the call's life on the server: no more work, buffers released, timer stopped. */
-    private synchronized void finish() {
-        finished = true;
-        upload = null;
-        output = null;
-        idleCheck.cancel(false);
+    /** Ends the call's life on the server: no more work, memory given back, timer stopped. */
+    private void finish() {
+        CompletableFuture<ProcessedImage> pending;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            upload = null;
+            output = null;
+            idleCheck.cancel(false);
+            if (uploadMemory != null) {
+                uploadMemory.close();
+            }
+            if (result != null) {
+                result.release();
+            }
+            pending = work;
+        }
+        if (pending != null) {
+            pending.cancel(false); // leaves the admission queue if it still waits
+        }
     }
 }

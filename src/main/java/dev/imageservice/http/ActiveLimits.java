@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
  * @param maxPixels          largest decoded image, width x height
  * @param maxMegapixels      the same in megapixels, as configured
  * @param maxConcurrent      images decoded/encoded at the same time
- * @param maxPixelsInFlight  decoded pixels of all images in work at once
+ * @param memoryBudgetBytes  bytes all requests may hold at once (inputs, work, outputs not yet written)
  * @param maxQueued          requests that may wait for admission before more are refused (503)
  * @param maxQueueWaitMillis longest wait for admission before a request is refused (503)
  * @param grpc               limits of the gRPC streaming call
  */
 public record ActiveLimits(long maxInputBytes, long maxPixels, double maxMegapixels, int maxConcurrent,
-        long maxPixelsInFlight, int maxQueued, long maxQueueWaitMillis, Grpc grpc) {
+        long memoryBudgetBytes, int maxQueued, long maxQueueWaitMillis, Grpc grpc) {
 
     /**
      * @param streamChunkBytes        size of the chunks of the answer of {@code ProcessImageStream}
@@ -28,7 +28,7 @@ public record ActiveLimits(long maxInputBytes, long maxPixels, double maxMegapix
 
     public static ActiveLimits of(Limits limits, long grpcStreamChunkBytes, long grpcStreamIdleTimeoutMillis) {
         return new ActiveLimits(limits.maxInputBytes(), limits.maxPixels(), limits.maxPixels() / 1e6,
-                limits.maxConcurrent(), limits.maxPixelsInFlight(), limits.maxQueued(),
+                limits.maxConcurrent(), limits.memoryBudgetBytes(), limits.maxQueued(),
                 TimeUnit.NANOSECONDS.toMillis(limits.maxQueueWaitNanos()),
                 new Grpc(grpcStreamChunkBytes, grpcStreamIdleTimeoutMillis));
     }

@@ -55,6 +55,14 @@ final class HttpRequestContexts {
         }
     }
 
+    /** Runs {@code action} when Jetty reports a failure of the request (the caller is gone). */
+    static void onCallerGone(HttpServletRequest servletRequest, Runnable action) {
+        ServletContextRequest jettyRequest = ServletContextRequest.getServletContextRequest(servletRequest);
+        if (jettyRequest != null) {
+            jettyRequest.addFailureListener(failure -> action.run());
+        }
+    }
+
     /** True once Jetty has reported a failure of the request: the caller will not read an answer. */
     private static BooleanSupplier callerGone(HttpServletRequest servletRequest) {
         ServletContextRequest jettyRequest = ServletContextRequest.getServletContextRequest(servletRequest);

@@ -31,7 +31,7 @@ public final class ImageProcessingExceptionMapper implements ExceptionMapper<Ima
         Response.ResponseBuilder response = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorMessage(status, message));
-        if (e.kind() == ImageProcessingException.Kind.OVERLOADED) {
+        if (e.kind() == ImageProcessingException.Kind.OVERLOADED || e.kind() == ImageProcessingException.Kind.SHUTTING_DOWN) {
             response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return response.build();
@@ -46,7 +46,7 @@ public final class ImageProcessingExceptionMapper implements ExceptionMapper<Ima
             case UNSUPPORTED_FORMAT -> 415;
             case TOO_MANY_BYTES -> 413;
             case TOO_MANY_PIXELS -> 422; // well-formed, but more than we will decode
-            case OVERLOADED, DEADLINE_EXCEEDED -> 503;
+            case OVERLOADED, DEADLINE_EXCEEDED, SHUTTING_DOWN -> 503;
             // The client is gone and will not read this; 499 is the de-facto "client closed request".
             case CANCELLED -> 499;
             case INTERNAL -> 500;

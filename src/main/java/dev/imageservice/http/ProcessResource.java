@@ -1,7 +1,7 @@
 package dev.imageservice.http;
 
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.EncodedImage;
-import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
 import dev.imageservice.processing.ProcessingOptions;
@@ -10,24 +10,34 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.CompletionCallback;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.glassfish.jersey.media.multipart.FormDataBodyPart;
 import org.glassfish.jersey.media.multipart.FormDataParam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /api/v1/process}: the image arrives as the file part {@code image} of a multipart
  * form (what the upload page and {@code curl -F image=@photo.jpg} send) or as the raw request body;
  * the answer is the processed PNG. Converts, delegates to the shared processor, and leaves errors
- * to the exception mappers.
+ * to the exception mappers. The request holds no thread while it waits for admission or is
+ * processed, and everything it holds counts against the memory budget until its answer is written.
  */
 @Path("/v1/process")
 public final class ProcessResource {
@@ -45,52 +55,126 @@ public final class ProcessResource {
     /** The input's container format as recognised by the service, e.g. "JPEG". */
     public static final String INPUT_FORMAT_HEADER = "X-Input-Format";
 
-    private final ImageProcessor processor;
-    private final long maxInputBytes;
+    /** Pieces in which an answer is written, so Jetty never needs one buffer as large as the answer. */
+    static final int WRITE_PIECE_BYTES = 64 * 1024;
 
-    public ProcessResource(ImageProcessor processor, long maxInputBytes) {
+    private final ImageProcessor processor;
+    private final AdmissionController budget;
+    private final long maxInputBytes;
+    private final Executor answers;
+
+    /**
+     * @param budget  the memory budget that inputs and unwritten answers count against
+     * @param answers writes the answers (a thread per answer being written; a client that stops
+     *                reading is cut off by the connector's idle timeout)
+     */
+    public ProcessResource(ImageProcessor processor, AdmissionController budget, long maxInputBytes, Executor answers) {
         this.processor = Objects.requireNonNull(processor, "processor");
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.maxInputBytes = maxInputBytes;
+        this.answers = Objects.requireNonNull(answers, "answers");
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response processUpload(@FormDataParam(FILE_PART) FormDataBodyPart part,
-            @Context HttpServletRequest request) throws IOException {
+    public void processUpload(@FormDataParam(FILE_PART) FormDataBodyPart part,
+            @Context HttpServletRequest request, @Suspended AsyncResponse response) throws IOException {
         if (part == null) {
             throw new BadRequestException("missing file part '" + FILE_PART
                     + "': send the image as multipart/form-data field '" + FILE_PART + "'");
         }
         String fileName = part.getContentDisposition() == null ? null : part.getContentDisposition().getFileName();
+        ProcessingOptions options = ProcessOptionsParser.fromForm(request, part);
+        // Jersey has parsed the form before this method runs: the part is counted once read.
+        byte[] input;
         try (InputStream in = part.getValueAs(InputStream.class)) {
-            return process(BoundedInput.readAtMost(in, maxInputBytes), fileName, request,
-                    ProcessOptionsParser.fromForm(request, part));
+            input = BoundedInput.readAtMost(in, maxInputBytes);
         }
+        process(input, budget.tryHold(input.length), fileName, options, request, response);
     }
 
     @POST
     @Consumes({"image/*", MediaType.APPLICATION_OCTET_STREAM})
-    public Response processBody(InputStream body, @Context HttpServletRequest request) throws IOException {
-        return process(BoundedInput.readAtMost(body, maxInputBytes), null, request, ProcessOptionsParser.fromQuery(request));
-    }
-
-    private Response process(byte[] input, String uploadName, HttpServletRequest request, ProcessingOptions options) {
-        ProcessedImage result;
+    public void processBody(InputStream body, @Context HttpServletRequest request, @Suspended AsyncResponse response)
+            throws IOException {
+        ProcessingOptions options = ProcessOptionsParser.fromQuery(request);
+        // With a Content-Length, the body is counted before it is read: no room means 503 at once,
+        // and the body is never read.
+        long declared = request.getContentLengthLong();
+        AdmissionController.Lease input = declared > 0 ? budget.tryHold(Math.min(declared, maxInputBytes)) : null;
+        byte[] data;
         try {
-            // Built once the body is read: only then can the request wait (for admission).
-            result = processor.process(EncodedImage.of(input), options, HttpRequestContexts.of(request));
-        } catch (ImageProcessingException e) {
-            LOG.info("POST /api/v1/process refused: in={} B: {}", input.length, e.getMessage());
+            data = BoundedInput.readAtMost(body, maxInputBytes);
+            if (input == null) {
+                input = budget.tryHold(data.length);
+            } else {
+                input.resize(data.length);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (input != null) {
+                input.close();
+            }
             throw e;
         }
-        if (LOG.isInfoEnabled()) {
-            LOG.info("POST /api/v1/process ok: in={} B out={} B image={} {} in {} ms", input.length,
-                    result.output().length, result.info(), result.inputFormat().displayName(),
-                    millis(result.totalNanos()));
+        process(data, input, null, options, request, response);
+    }
+
+    /** Waits for the processor without holding this thread; the answer is written by {@link #answers}. */
+    private void process(byte[] input, AdmissionController.Lease inputMemory, String uploadName,
+            ProcessingOptions options, HttpServletRequest request, AsyncResponse response) {
+        CompletableFuture<ProcessedImage> work =
+                processor.processAsync(EncodedImage.of(input), options, HttpRequestContexts.of(request));
+        HttpRequestContexts.onCallerGone(request, () -> work.cancel(false));
+        // Called once the answer is written (or could not be): everything the request held goes back.
+        response.register((CompletionCallback) failure -> {
+            inputMemory.close();
+            work.cancel(false);
+            work.thenAccept(ProcessedImage::release);
+        });
+        // The request's log context (its request id, trace) goes along to the thread that answers,
+        // so that its log lines and any internal-error id carry them.
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
+        work.whenCompleteAsync((result, failure) -> {
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
+            try {
+                answer(result, failure, input.length, uploadName, options, response);
+            } finally {
+                MDC.clear();
+            }
+        }, answers);
+    }
+
+    private static void answer(ProcessedImage result, Throwable failure, int inputBytes, String uploadName,
+            ProcessingOptions options, AsyncResponse response) {
+        {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                LOG.info("POST /api/v1/process refused: in={} B: {}", inputBytes, cause.getMessage());
+                response.resume(cause);
+                return;
+            }
+            if (LOG.isInfoEnabled()) {
+                LOG.info("POST /api/v1/process ok: in={} B out={} B image={} {} in {} ms", inputBytes,
+                        result.output().length, result.info(), result.inputFormat().displayName(),
+                        millis(result.totalNanos()));
+            }
+            response.resume(answer(result, uploadName, options));
         }
-        return Response.ok(result.output(), result.contentType())
+    }
+
+    private static Response answer(ProcessedImage result, String uploadName, ProcessingOptions options) {
+        byte[] output = result.output();
+        StreamingOutput pieces = out -> {
+            for (int offset = 0; offset < output.length; offset += WRITE_PIECE_BYTES) {
+                out.write(output, offset, Math.min(WRITE_PIECE_BYTES, output.length - offset));
+            }
+        };
+        return Response.ok(pieces, result.contentType())
                 // Known up front: lets clients show download progress instead of a chunked stream.
-                .header(HttpHeaders.CONTENT_LENGTH, result.output().length)
+                .header(HttpHeaders.CONTENT_LENGTH, output.length)
                 .header(HttpHeaders.CONTENT_DISPOSITION, DownloadNames.inlineDisposition(uploadName, options.format().extension()))
                 .header(PROCESSING_TIME_HEADER, millis(result.totalNanos()))
                 .header(WIDTH_HEADER, result.info().width())

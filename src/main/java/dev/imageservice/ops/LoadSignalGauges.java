@@ -19,7 +19,7 @@ public final class LoadSignalGauges {
         metrics.register(MetricNames.ADMISSION_LOAD,
                 (Gauge<Double>) () -> load(admission.inFlight(), admission.queued(), limits.maxConcurrent()));
         metrics.register(MetricNames.ADMISSION_PIXELS_UTILISATION,
-                (Gauge<Double>) () -> (double) admission.pixelsInFlight() / limits.maxPixelsInFlight());
+                (Gauge<Double>) () -> (double) admission.bytesInUse() / admission.budgetBytes());
     }
 
     /** (in work + waiting) per slot. */

@@ -14,6 +14,9 @@ import dev.imageservice.processing.StageListener;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,40 +78,86 @@ public final class MeteredImageProcessor implements ImageProcessor {
     }
 
     @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
+            RequestContext context) {
+        countInput(input);
+        Timer.Context call = process.time();
+        long start = System.nanoTime();
+        CompletableFuture<ProcessedImage> result = delegate.processAsync(input, options, context.withStageListener(stages));
+        // The caller sees the result only once it is counted (dependents of one future run in no
+        // set order); cancelling what the caller holds cancels the work.
+        CompletableFuture<ProcessedImage> counted = result.whenComplete((image, failure) -> {
+            call.stop();
+            prometheus.processSeconds.observe((System.nanoTime() - start) / 1e9);
+            if (failure == null) {
+                recordStages(image);
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                countFailure(cause instanceof ImageProcessingException e ? e.kind()
+                        : cause instanceof CancellationException ? ImageProcessingException.Kind.CANCELLED
+                        : ImageProcessingException.Kind.INTERNAL);
+            }
+        });
+        counted.whenComplete((image, failure) -> {
+            if (counted.isCancelled() && !result.cancel(false)) {
+                result.thenAccept(ProcessedImage::release); // done just before: nobody will write it
+            }
+        });
+        return counted;
+    }
+
+    @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
+        return processAsync(input, ProcessingOptions.DEFAULT, context);
+    }
+
+    @Override
     public ProcessedImage process(EncodedImage input, RequestContext context) {
         return process(input, ProcessingOptions.DEFAULT, context);
     }
 
     @Override
     public ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
-        int size = input == null ? 0 : input.size();
-        inputBytes.update(size);
-        prometheus.inputBytes.observe(size);
+        countInput(input);
         Timer.Context call = process.time();
         long start = System.nanoTime();
         try {
             ProcessedImage result = delegate.process(input, options, context.withStageListener(stages));
-            decode.update(result.decodeNanos(), TimeUnit.NANOSECONDS);
-            transform.update(result.transformNanos(), TimeUnit.NANOSECONDS);
-            encode.update(result.encodeNanos(), TimeUnit.NANOSECONDS);
-            outputBytes.update(result.output().length);
-            decodedPixels.update(result.decoded().pixels());
-            operationTimers.record(result.operations());
-            prometheus.outputBytes.observe(result.output().length);
-            prometheus.decodedPixels.observe(result.decoded().pixels());
+            recordStages(result);
             return result;
         } catch (ImageProcessingException e) {
-            failed.get(e.kind()).mark();
-            prometheus.failed.labels(e.kind().name()).inc();
+            countFailure(e.kind());
             throw e;
         } catch (RuntimeException e) {
             // Not a refusal but a bug; the transport reports it as an internal error, so count it so.
-            failed.get(ImageProcessingException.Kind.INTERNAL).mark();
-            prometheus.failed.labels(ImageProcessingException.Kind.INTERNAL.name()).inc();
+            countFailure(ImageProcessingException.Kind.INTERNAL);
             throw e;
         } finally {
             call.stop();
             prometheus.processSeconds.observe((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    private void countInput(EncodedImage input) {
+        int size = input == null ? 0 : input.size();
+        inputBytes.update(size);
+        prometheus.inputBytes.observe(size);
+    }
+
+    private void countFailure(ImageProcessingException.Kind kind) {
+        failed.get(kind).mark();
+        prometheus.failed.labels(kind.name()).inc();
+    }
+
+    private void recordStages(ProcessedImage result) {
+        decode.update(result.decodeNanos(), TimeUnit.NANOSECONDS);
+        transform.update(result.transformNanos(), TimeUnit.NANOSECONDS);
+        encode.update(result.encodeNanos(), TimeUnit.NANOSECONDS);
+        outputBytes.update(result.output().length);
+        decodedPixels.update(result.decoded().pixels());
+        operationTimers.record(result.operations());
+        prometheus.outputBytes.observe(result.output().length);
+        prometheus.decodedPixels.observe(result.decoded().pixels());
     }
 }

@@ -44,15 +44,19 @@ public final class MetricNames {
     public static final String ADMISSION_IN_FLIGHT = "image.admission.in-flight";
     /** Gauge: requests waiting for admission now. */
     public static final String ADMISSION_QUEUED = "image.admission.queued";
-    /** Gauge: decoded pixels of the images in work now. */
-    public static final String ADMISSION_PIXELS_IN_FLIGHT = "image.admission.pixels-in-flight";
+    /** Gauge: the memory budget, bytes (limits.memoryBudget). */
+    public static final String MEMORY_BUDGET = "image.memory.budget-bytes";
+    /** Gauge: bytes counted against the budget now (inputs, work, outputs not yet written). */
+    public static final String MEMORY_IN_USE = "image.memory.in-use-bytes";
+    /** Gauge: bytes held by requests waiting for admission (part of in-use). */
+    public static final String MEMORY_WAITING = "image.memory.waiting-bytes";
     /**
      * Gauge: the autoscaling signal, demand per processing slot: (images in work + requests waiting)
      * / limits.maxConcurrent. Up to 1 the slots keep up; above 1 requests queue (2 = one waits for
      * every one in work). See docs/SCALING.md.
      */
     public static final String ADMISSION_LOAD = "image.admission.load";
-    /** Gauge: decoded pixels in work / limits.maxMegapixelsInFlight, 0 to 1: the pixel budget used. */
+    /** Gauge: bytes counted against the memory budget / limits.memoryBudget, 0 to 1 (can pass 1 briefly). */
     public static final String ADMISSION_PIXELS_UTILISATION = "image.admission.pixels-utilisation";
 
     // --- gRPC (GrpcMetricsInterceptor): every call to every method -------------------------------
@@ -109,8 +113,6 @@ public final class MetricNames {
     public static final String ADMISSION_MAX_IN_FLIGHT = "image.admission.max-in-flight";
     /** Gauge: limits.maxQueued in force. */
     public static final String ADMISSION_MAX_QUEUED = "image.admission.max-queued";
-    /** Gauge: limits.maxMegapixelsInFlight in force, in pixels. */
-    public static final String ADMISSION_MAX_PIXELS_IN_FLIGHT = "image.admission.max-pixels-in-flight";
 
     private MetricNames() {
     }
@@ -147,10 +149,11 @@ public final class MetricNames {
         return List.of(
                 PrometheusFamily.exact(ADMISSION_IN_FLIGHT, "image_admission_in_flight"),
                 PrometheusFamily.exact(ADMISSION_QUEUED, "image_admission_queued"),
-                PrometheusFamily.exact(ADMISSION_PIXELS_IN_FLIGHT, "image_admission_pixels_in_flight"),
+                PrometheusFamily.exact(MEMORY_BUDGET, "image_memory_budget_bytes"),
+                PrometheusFamily.exact(MEMORY_IN_USE, "image_memory_in_use_bytes"),
+                PrometheusFamily.exact(MEMORY_WAITING, "image_memory_waiting_bytes"),
                 PrometheusFamily.exact(ADMISSION_MAX_IN_FLIGHT, "image_admission_max_in_flight"),
                 PrometheusFamily.exact(ADMISSION_MAX_QUEUED, "image_admission_max_queued"),
-                PrometheusFamily.exact(ADMISSION_MAX_PIXELS_IN_FLIGHT, "image_admission_max_pixels_in_flight"),
                 PrometheusFamily.exact(ADMISSION_LOAD, "image_admission_load"),
                 PrometheusFamily.exact(ADMISSION_PIXELS_UTILISATION, "image_admission_pixels_utilisation"),
                 PrometheusFamily.labelled(API_KEY_ACCEPTED_PREFIX, "api_key_accepted", "client"),

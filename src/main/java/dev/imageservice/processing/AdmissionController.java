@@ -1,176 +1,364 @@
 package dev.imageservice.processing;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Admits at most {@code maxConcurrent} images into decode/encode at once, and no more decoded
- * pixels in flight than the budget (one image alone is always admitted, as it already passed the
- * per-image pixel limit). The others wait in a bounded first-come, first-served queue, holding only
- * their compressed bytes; a waiter is refused as overloaded when the queue is full or its wait
- * exceeds the maximum, and gives up early when its caller's deadline passes or it is cancelled.
+ * The one memory budget of the service and the queue in front of it.
  *
- * <p>Strict FIFO order: a large image at the head is not overtaken by small ones behind it, so
- * it cannot starve.
+ * <p>Everything a request holds is counted here, in bytes, from the moment a transport accepts it
+ * until its last byte is written: its input ({@link #tryHold}, refused at once when the budget has
+ * no room for it), the work of decoding and encoding ({@link #admit}: decoded pixels, intermediate
+ * buffers and the encoded output), and the encoded output until the transport has written it
+ * (what is left of the {@link Permit} after {@link Permit#keepOnly}).
+ *
+ * <p>{@link #admit} never blocks a thread: a request that does not fit waits as an entry of a
+ * bounded first-come, first-served queue and its future completes when it fits. At most
+ * {@code maxConcurrent} requests are in work at once, and their work must fit the budget next to
+ * everything else counted; one request in work alone is always admitted (it passed the per-image
+ * limits), so the queue always moves. A waiter is refused as overloaded when the queue is full or
+ * its wait passes {@code maxQueueWait}, ends with DEADLINE_EXCEEDED at its caller's deadline, and
+ * leaves the queue when its future is cancelled. Strict FIFO: a large image at the head is not
+ * overtaken by small ones behind it, so it cannot starve.
+ *
+ * <p>Fairness between clients (issue 12) plugs in at {@link #grantable()}: the choice of which
+ * waiter goes next is made there and only there.
  */
 public final class AdmissionController {
-    /** How often a waiter looks whether its caller is still there. */
-    private static final long CANCEL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-
     private final int maxConcurrent;
-    private final long maxPixelsInFlight;
+    private final long budgetBytes;
     private final int maxQueued;
     private final long maxQueueWaitNanos;
 
-    private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int inFlight;
-    private long pixelsInFlight;
+    private long bytesInUse;
+    /** The part of bytesInUse that is work or output (not inputs). */
+    private long workAndOutputBytes;
+    private long bytesWaiting;
+    private boolean shutDown;
+    /** Recent time an image takes in work (moving average), to tell which waiters can finish at shutdown. */
+    private long workNanosAverage;
+    /** Once shutdown began: when the grace period ends (System.nanoTime()). */
+    private long graceEndsNanos;
 
     public AdmissionController(Limits limits) {
         this.maxConcurrent = limits.maxConcurrent();
-        this.maxPixelsInFlight = limits.maxPixelsInFlight();
+        this.budgetBytes = limits.memoryBudgetBytes();
         this.maxQueued = limits.maxQueued();
         this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
     }
 
-    /** Permission to process one image; close it when the work is done. */
-    public final class Permit implements AutoCloseable {
-        private final long pixels;
+    /** Bytes counted against the budget; give them back with {@link #close()} (idempotent). */
+    public class Lease implements AutoCloseable {
+        private final boolean work;
+        private long bytes;
         private boolean released;
 
-        private Permit(long pixels) {
-            this.pixels = pixels;
+        Lease(long bytes, boolean work) {
+            this.bytes = bytes;
+            this.work = work;
+        }
+
+        /** The bytes this lease counts now. */
+        public synchronized long bytes() {
+            return bytes;
+        }
+
+        /**
+         * Counts {@code newBytes} instead: less gives memory back at once; more is refused as
+         * overloaded when the budget has no room (the lease keeps its old size then).
+         */
+        public void resize(long newBytes) {
+            List<Grant> grants;
+            synchronized (AdmissionController.this) {
+                synchronized (this) {
+                    if (released) {
+                        return;
+                    }
+                    long delta = newBytes - bytes;
+                    if (delta > 0 && bytesInUse + delta > budgetBytes) {
+                        throw overloaded(delta);
+                    }
+                    bytes = newBytes;
+                    count(delta);
+                }
+                grants = grantable();
+            }
+            Grant.complete(grants);
         }
 
         @Override
         public void close() {
-            lock.lock();
-            try {
-                if (!released) {
-                    released = true;
-                    inFlight--;
-                    pixelsInFlight -= pixels;
-                    signalHead();
+            List<Grant> grants;
+            synchronized (AdmissionController.this) {
+                if (!release()) {
+                    return;
                 }
-            } finally {
-                lock.unlock();
+                grants = grantable();
+            }
+            Grant.complete(grants);
+        }
+
+        /** Called with the controller's lock held. */
+        void count(long delta) {
+            bytesInUse += delta;
+            if (work) {
+                workAndOutputBytes += delta;
+            }
+        }
+
+        /** Called with the controller's lock held. */
+        boolean release() {
+            synchronized (this) {
+                if (released) {
+                    return false;
+                }
+                released = true;
+                count(-bytes);
+                bytes = 0;
+                return true;
             }
         }
     }
 
-    private static final class Waiter {
-        final long pixels;
-        final Condition turn;
+    /** One image's turn in work: a work slot and its bytes. Close it if the work fails. */
+    public final class Permit extends Lease {
+        private final long grantedAt = System.nanoTime();
+        private boolean slotFreed;
 
-        Waiter(long pixels, Condition turn) {
-            this.pixels = pixels;
-            this.turn = turn;
+        private Permit(long bytes) {
+            super(bytes, true);
+        }
+
+        /**
+         * Ends the work: frees the work slot and keeps counting only {@code bytes} (the encoded
+         * output, until the transport has written it), returned as a lease of their own.
+         */
+        public Lease keepOnly(long bytes) {
+            List<Grant> grants;
+            Lease kept;
+            synchronized (AdmissionController.this) {
+                long took = System.nanoTime() - grantedAt;
+                workNanosAverage = workNanosAverage == 0 ? took : (workNanosAverage * 4 + took) / 5;
+                freeSlot();
+                release();
+                kept = new Lease(bytes, true);
+                kept.count(bytes); // already in memory: counted even if it overshoots
+                grants = grantable();
+            }
+            Grant.complete(grants);
+            return kept;
+        }
+
+        @Override
+        boolean release() {
+            freeSlot();
+            return super.release();
+        }
+
+        private void freeSlot() {
+            if (!slotFreed) {
+                slotFreed = true;
+                inFlight--;
+            }
+        }
+    }
+
+    private final class Waiter {
+        final long bytes;
+        final long heldBytes;
+        final CompletableFuture<Permit> future = new CompletableFuture<>();
+
+        Waiter(long bytes, long heldBytes) {
+            this.bytes = bytes;
+            this.heldBytes = heldBytes;
+        }
+    }
+
+    /** A permit to hand to its waiter outside the lock (its callbacks may start the work). */
+    private record Grant(CompletableFuture<Permit> future, Permit permit) {
+        static void complete(List<Grant> grants) {
+            for (Grant grant : grants) {
+                if (grant.permit == null) {
+                    grant.future.completeExceptionally(shuttingDown());
+                } else if (!grant.future.complete(grant.permit)) {
+                    grant.permit.close(); // cancelled or timed out meanwhile: give it back
+                }
+            }
         }
     }
 
     /**
-     * Waits for room for an image of {@code pixels} decoded pixels.
-     *
-     * @throws ImageProcessingException OVERLOADED, DEADLINE_EXCEEDED or CANCELLED
+     * Counts {@code bytes} already received (a request's input), or refuses them as overloaded when
+     * the budget has no room, so the transport can let go of them at once.
      */
-    public Permit admit(long pixels, RequestContext context) {
-        lock.lock();
-        try {
-            if (queue.isEmpty() && fits(pixels)) {
-                return grant(pixels);
+    public Lease tryHold(long bytes) {
+        synchronized (this) {
+            if (shutDown) {
+                throw shuttingDown();
+            }
+            if (bytesInUse + bytes > budgetBytes) {
+                throw overloaded(bytes);
+            }
+            Lease input = new Lease(bytes, false);
+            input.count(bytes);
+            return input;
+        }
+    }
+
+    /**
+     * A turn in work for {@code workBytes} (decoded pixels, buffers, output), completed when it fits.
+     * Cancel the future to leave the queue.
+     *
+     * @param heldBytes what the request already holds (its input, counted with {@link #tryHold})
+     */
+    public CompletableFuture<Permit> admit(long workBytes, long heldBytes, RequestContext context) {
+        Waiter waiter = new Waiter(workBytes, heldBytes);
+        List<Grant> grants;
+        synchronized (this) {
+            if (shutDown) {
+                return CompletableFuture.failedFuture(shuttingDown());
+            }
+            if (queue.isEmpty() && fits(workBytes)) {
+                return CompletableFuture.completedFuture(grant(workBytes));
             }
             if (queue.size() >= maxQueued) {
-                throw new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                return CompletableFuture.failedFuture(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
                         "the service is overloaded: " + inFlight + " images in work and " + queue.size()
-                                + " waiting (the limit); try again later");
+                                + " waiting (the limit); try again later"));
             }
-            return await(pixels, context);
-        } finally {
-            lock.unlock();
+            queue.addLast(waiter);
+            bytesWaiting += heldBytes;
+            grants = List.of();
         }
+        waiter.future.whenComplete((permit, failure) -> leave(waiter));
+        long remaining = context.remainingNanos();
+        boolean deadlineFirst = remaining < maxQueueWaitNanos;
+        long timeout = Math.max(0, Math.min(remaining, maxQueueWaitNanos));
+        CompletableFuture<Void> timer = new CompletableFuture<Void>().completeOnTimeout(null, timeout, TimeUnit.NANOSECONDS);
+        waiter.future.whenComplete((permit, failure) -> timer.cancel(false)); // no timer outlives its wait
+        timer.thenRun(() -> waiter.future.completeExceptionally(deadlineFirst
+                        ? new ImageProcessingException(ImageProcessingException.Kind.DEADLINE_EXCEEDED,
+                                "the deadline passed while the image waited for admission")
+                        : new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                                "the service is overloaded: waited " + TimeUnit.NANOSECONDS.toMillis(maxQueueWaitNanos)
+                                        + " ms without being admitted; try again later")));
+        Grant.complete(grants);
+        return waiter.future;
     }
 
-    private Permit await(long pixels, RequestContext context) {
-        Waiter waiter = new Waiter(pixels, lock.newCondition());
-        queue.addLast(waiter);
-        long start = System.nanoTime();
-        boolean admitted = false;
-        try {
-            while (true) {
-                if (queue.peekFirst() == waiter && fits(pixels)) {
-                    queue.removeFirst();
-                    admitted = true;
-                    Permit permit = grant(pixels);
-                    signalHead();
-                    return permit;
+    /**
+     * Refuses every later request as shutting down, and at once the waiters that, at the recent pace
+     * of the work, would not be done within {@code graceNanos}: their clients can go elsewhere now
+     * instead of being cut when the grace period ends. Work in flight and the other waiters go on.
+     */
+    public void shutdown(long graceNanos) {
+        List<Waiter> refused = new ArrayList<>();
+        synchronized (this) {
+            shutDown = true;
+            graceEndsNanos = System.nanoTime() + graceNanos;
+            int position = 0;
+            for (Waiter waiter : queue) {
+                // Rounds of work before this one is done: what is in work now, those ahead, itself.
+                long rounds = (inFlight > 0 ? 1 : 0) + position / maxConcurrent + 1;
+                if (workNanosAverage * rounds > graceNanos) {
+                    refused.add(waiter);
                 }
-                context.checkStillWanted();
-                long waitLeft = maxQueueWaitNanos - (System.nanoTime() - start);
-                if (waitLeft <= 0) {
-                    throw new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                            "the service is overloaded: waited " + TimeUnit.NANOSECONDS.toMillis(maxQueueWaitNanos)
-                                    + " ms without being admitted; try again later");
-                }
-                waiter.turn.awaitNanos(Math.min(Math.min(waitLeft, context.remainingNanos()), CANCEL_POLL_NANOS));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageProcessingException(ImageProcessingException.Kind.CANCELLED, "the request was cancelled");
-        } finally {
-            if (!admitted) {
-                queue.remove(waiter);
-                signalHead();
+                position++;
             }
         }
+        refused.forEach(waiter -> waiter.future.completeExceptionally(shuttingDown()));
     }
 
-    private boolean fits(long pixels) {
-        return inFlight < maxConcurrent && (inFlight == 0 || pixelsInFlight + pixels <= maxPixelsInFlight);
+    private void leave(Waiter waiter) {
+        List<Grant> grants;
+        synchronized (this) {
+            if (!queue.remove(waiter)) {
+                return; // granted: already taken off the queue
+            }
+            bytesWaiting -= waiter.heldBytes;
+            grants = grantable();
+        }
+        Grant.complete(grants);
     }
 
-    private Permit grant(long pixels) {
+    /** Takes the waiters that fit off the head of the queue. Called with the lock held. */
+    private List<Grant> grantable() {
+        List<Grant> grants = null;
+        while (!queue.isEmpty() && fits(queue.peekFirst().bytes)) {
+            Waiter head = queue.removeFirst();
+            bytesWaiting -= head.heldBytes;
+            if (head.future.isDone()) {
+                continue;
+            }
+            if (grants == null) {
+                grants = new ArrayList<>(2);
+            }
+            if (shutDown && System.nanoTime() + workNanosAverage * 3 / 2 - graceEndsNanos > 0) {
+                // It would not be done before the grace period ends: refuse it now, never start it.
+                grants.add(new Grant(head.future, null));
+                continue;
+            }
+            grants.add(new Grant(head.future, grant(head.bytes)));
+        }
+        return grants == null ? List.of() : grants;
+    }
+
+    /**
+     * Room for this work next to everything counted, or nothing else in work or being written (only
+     * inputs are held): then an image larger than what is left goes alone, so the queue always moves
+     * and the budget is exceeded by at most that one image's work.
+     */
+    private boolean fits(long workBytes) {
+        return inFlight < maxConcurrent
+                && (bytesInUse + workBytes <= budgetBytes || (inFlight == 0 && workAndOutputBytes == 0));
+    }
+
+    private Permit grant(long workBytes) {
         inFlight++;
-        pixelsInFlight += pixels;
-        return new Permit(pixels);
+        Permit permit = new Permit(workBytes);
+        permit.count(workBytes);
+        return permit;
     }
 
-    private void signalHead() {
-        Waiter head = queue.peekFirst();
-        if (head != null) {
-            head.turn.signal();
-        }
+    private ImageProcessingException overloaded(long bytes) {
+        return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                "the service is overloaded: not enough memory for " + Limits.bytes(bytes) + " more ("
+                        + Limits.bytes(bytesInUse) + " of the " + Limits.bytes(budgetBytes)
+                        + " budget in use); try again later");
+    }
+
+    private static ImageProcessingException shuttingDown() {
+        return new ImageProcessingException(ImageProcessingException.Kind.SHUTTING_DOWN,
+                "the service is shutting down; try another instance or again later");
+    }
+
+    /** The budget, in bytes. */
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
+    /** Bytes counted now: inputs (waiting or not), work, outputs not yet written. */
+    public synchronized long bytesInUse() {
+        return bytesInUse;
+    }
+
+    /** Bytes held by requests that wait for admission (their inputs); part of {@link #bytesInUse()}. */
+    public synchronized long bytesWaiting() {
+        return bytesWaiting;
     }
 
     /** Images being decoded/encoded now. */
-    public int inFlight() {
-        lock.lock();
-        try {
-            return inFlight;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Decoded pixels of the images in work now. */
-    public long pixelsInFlight() {
-        lock.lock();
-        try {
-            return pixelsInFlight;
-        } finally {
-            lock.unlock();
-        }
+    public synchronized int inFlight() {
+        return inFlight;
     }
 
     /** Requests waiting for admission now. */
-    public int queued() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+    public synchronized int queued() {
+        return queue.size();
     }
 }

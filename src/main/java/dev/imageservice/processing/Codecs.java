@@ -14,14 +14,14 @@ public enum Codecs {
     /** OpenCV's imdecode and imencode, as the tutorial server does. */
     OPENCV;
 
-    ImageDecoder decoder() {
+    public ImageDecoder decoder() {
         if (this == OPENCV) {
             return new OpenCvDecoder();
         }
         return TurboJpeg.available() ? new TurboJpegDecoder(new OpenCvDecoder()) : new FastDecoder(new OpenCvDecoder());
     }
 
-    ImageEncoder pngEncoder() {
+    public ImageEncoder pngEncoder() {
         return this == FAST ? new PngEncoder(PngEncoder.ChannelOrder.BGR) : new OpenCvPngEncoder();
     }
 

@@ -22,6 +22,8 @@ public final class ImageProcessingException extends RuntimeException {
         TOO_MANY_PIXELS,
         /** No capacity: the admission queue is full, or the request waited longer than allowed. */
         OVERLOADED,
+        /** The service is shutting down and takes no more work; the caller should go elsewhere. */
+        SHUTTING_DOWN,
         /** The caller's deadline passed before the image could be processed. */
         DEADLINE_EXCEEDED,
         /** The caller went away (cancelled the call, closed the connection); nobody is waiting. */

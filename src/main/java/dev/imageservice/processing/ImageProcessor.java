@@ -1,5 +1,7 @@
 package dev.imageservice.processing;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The one image processor that every transport (gRPC, HTTP, the upload page) calls. It knows
  * nothing of transports: bytes in, a {@link ProcessedImage} or an {@link ImageProcessingException} out.
@@ -24,6 +26,26 @@ public interface ImageProcessor {
             throw ImageProcessingException.invalidOptions("this processor supports no operations or output formats");
         }
         return process(input, context);
+    }
+
+    /**
+     * Processes one encoded image without holding the calling thread while the request waits for
+     * admission. The future fails with an {@link ImageProcessingException} when the input is refused
+     * (or with another exception on a bug); cancelling it gives up the request. The caller must
+     * {@link ProcessedImage#release()} the result once its output is written.
+     */
+    default CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
+            RequestContext context) {
+        try {
+            return CompletableFuture.completedFuture(process(input, options, context));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return CompletableFuture.failedFuture(e); // each transport maps it, in its one place
+        }
+    }
+
+    /** {@link #processAsync(EncodedImage, ProcessingOptions, RequestContext)} with the default processing. */
+    default CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
+        return processAsync(input, ProcessingOptions.DEFAULT, context);
     }
 
     /** Processes one encoded image held in an array. */

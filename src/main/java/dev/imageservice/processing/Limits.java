@@ -6,7 +6,8 @@ package dev.imageservice.processing;
  * @param maxInputBytes        largest encoded image accepted
  * @param maxPixels            largest decoded image accepted, width x height, checked from the header
  * @param maxConcurrent        images decoded/encoded at the same time
- * @param maxPixelsInFlight    decoded pixels of all images in work at once (one image alone is always admitted)
+ * @param memoryBudgetBytes    bytes all requests may hold at once: inputs (waiting included), work, outputs not yet
+ *                             written (one image in work alone is always admitted)
  * @param maxQueued            requests that may wait for admission; beyond that, refused as overloaded
  * @param maxQueueWaitNanos    longest wait for admission before a request is refused as overloaded
  */
@@ -14,7 +15,7 @@ public record Limits(
         long maxInputBytes,
         long maxPixels,
         int maxConcurrent,
-        long maxPixelsInFlight,
+        long memoryBudgetBytes,
         int maxQueued,
         long maxQueueWaitNanos) {
 
@@ -22,11 +23,24 @@ public record Limits(
         if (maxInputBytes < 1 || maxPixels < 1 || maxConcurrent < 1 || maxQueued < 0 || maxQueueWaitNanos < 0) {
             throw new IllegalArgumentException("limits must be positive: " + this);
         }
-        if (maxPixelsInFlight < maxPixels) {
-            throw new IllegalArgumentException("maxPixelsInFlight (" + maxPixelsInFlight
-                    + ") must be at least maxPixels (" + maxPixels + ")");
+        if (memoryBudgetBytes < 1) {
+            throw new IllegalArgumentException("the memory budget must be positive: " + this);
         }
     }
+
+    /**
+     * What decoding, transforming and encoding an image of {@code pixels} pixels holds at most, in
+     * bytes: the decoded pixels (up to 4 channels of 16 bits would be 8 bytes a pixel, but the
+     * common 8-bit RGB is 3), the decoder's own buffer of them, the encoded output while it grows,
+     * plus the input's copy. {@value #WORK_BYTES_PER_PIXEL} bytes a pixel covers 8-bit images with
+     * room to spare (measured peak for a 12 MP JPEG to PNG: about 9 bytes a pixel).
+     */
+    public static long workBytes(long pixels, long inputBytes) {
+        return pixels * WORK_BYTES_PER_PIXEL + inputBytes;
+    }
+
+    /** See {@link #workBytes}. */
+    public static final int WORK_BYTES_PER_PIXEL = 10;
 
     /** Megapixels, for messages: "900 MP", "2.1 MP". */
     public static String megapixels(long pixels) {

@@ -20,10 +20,13 @@ final class OperationPlan {
     /** The most pixels any stage holds, decoded image included. */
     final long peakPixels;
     final Dimensions output;
+    /** The names of the operations the encoder does as it writes (not among the steps). */
+    final List<String> doneByEncoder;
 
     private OperationPlan(List<ImageOperation> steps, ImageEncoder encoder, int shrinkFactor, long peakPixels,
-            Dimensions output) {
+            Dimensions output, List<String> doneByEncoder) {
         this.steps = steps;
+        this.doneByEncoder = doneByEncoder;
         this.encoder = encoder;
         this.shrinkFactor = shrinkFactor;
         this.peakPixels = peakPixels;
@@ -78,8 +81,11 @@ final class OperationPlan {
             // The decoded image is smaller; the first steps hold a reduced image too, but never more.
             peak = Math.max(ShrinkOnLoad.reduced(source, shrinkFactor).pixels(), peakAfterFirstResize(steps, source));
         }
+        List<String> planned = steps.stream().map(ImageOperation::name).toList();
         ImageEncoder finalEncoder = moveSwapIntoEncoder(steps, encoder);
-        return new OperationPlan(List.copyOf(steps), finalEncoder, shrinkFactor, peak, size);
+        List<String> doneByEncoder = new ArrayList<>(planned);
+        steps.forEach(step -> doneByEncoder.remove(step.name()));
+        return new OperationPlan(List.copyOf(steps), finalEncoder, shrinkFactor, peak, size, List.copyOf(doneByEncoder));
     }
 
     /** The largest result from the first size-changing step on (what shrink-on-load cannot reduce). */

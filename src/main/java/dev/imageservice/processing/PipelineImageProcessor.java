@@ -5,6 +5,11 @@ import dev.imageservice.processing.format.ImageHeader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -13,8 +18,9 @@ import org.opencv.core.Mat;
  * format, header dimensions, the operations against those dimensions) run before the request waits
  * for admission, so a request that would be refused anyway never occupies a slot, and nothing is
  * decoded before its pixel count (and that of every intermediate result) is known to be
- * acceptable. Every native Mat is released before {@link #process} returns, whatever happens, so
- * native memory never waits for the garbage collector.
+ * acceptable. Waiting holds no thread: the request is an entry of the admission queue, and its work
+ * runs on the worker executor once admitted. Every native Mat is released before the work ends,
+ * whatever happens, so native memory never waits for the garbage collector.
  */
 public final class PipelineImageProcessor implements ImageProcessor {
     /** Enough of the file for every header we read (JPEG metadata before the frame included, mostly). */
@@ -22,6 +28,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
 
     private final Limits limits;
     private final AdmissionController admission;
+    private final Executor workers;
     private final ImageDecoder decoder;
     private final List<ImageOperation> defaultOperations;
     private final ImageEncoder pngEncoder;
@@ -29,11 +36,14 @@ public final class PipelineImageProcessor implements ImageProcessor {
     /**
      * @param operation  what a request without operations gets (the channel swap)
      * @param pngEncoder the PNG encoder; JPEG and WebP are written by {@link OpenCvLossyEncoder}
+     * @param workers    runs the admitted work (decode, operations, encode); admission lets at most
+     *                   {@code limits.maxConcurrent} run at once, so it needs no more threads than that
      */
-    public PipelineImageProcessor(Limits limits, AdmissionController admission, ImageDecoder decoder,
+    public PipelineImageProcessor(Limits limits, AdmissionController admission, Executor workers, ImageDecoder decoder,
             ImageOperation operation, ImageEncoder pngEncoder) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.admission = Objects.requireNonNull(admission, "admission");
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.defaultOperations = List.of(Objects.requireNonNull(operation, "operation"));
         this.pngEncoder = Objects.requireNonNull(pngEncoder, "pngEncoder");
@@ -44,19 +54,44 @@ public final class PipelineImageProcessor implements ImageProcessor {
         return channelSwapToPng(limits, Codecs.FAST);
     }
 
-    /** Decode, channel swap, PNG, on the given codecs. Loads OpenCV if needed. */
-    public static PipelineImageProcessor channelSwapToPng(Limits limits, Codecs codecs) {
-        OpenCvLibrary.load();
-        return new PipelineImageProcessor(limits, new AdmissionController(limits), codecs.decoder(),
-                new SwapChannels(), codecs.pngEncoder());
+    /** A pipeline with its own admission, working on the common pool (tools and tests). */
+    public PipelineImageProcessor(Limits limits, ImageDecoder decoder, ImageOperation operation, ImageEncoder pngEncoder) {
+        this(limits, new AdmissionController(limits), ForkJoinPool.commonPool(), decoder, operation, pngEncoder);
     }
 
-    public Limits limits() {
-        return limits;
+    /** Decode, channel swap, PNG, on the given codecs, with its own admission (tools and tests). */
+    public static PipelineImageProcessor channelSwapToPng(Limits limits, Codecs codecs) {
+        return channelSwapToPng(limits, codecs, new AdmissionController(limits), ForkJoinPool.commonPool());
+    }
+
+    /** Decode, channel swap, PNG, on the given codecs, budget and workers. Loads OpenCV if needed. */
+    public static PipelineImageProcessor channelSwapToPng(Limits limits, Codecs codecs, AdmissionController admission,
+            Executor workers) {
+        OpenCvLibrary.load();
+        return new PipelineImageProcessor(limits, admission, workers, codecs.decoder(), new SwapChannels(),
+                codecs.pngEncoder());
     }
 
     public AdmissionController admission() {
         return admission;
+    }
+
+    /**
+     * Waits (blocking this thread) for the result. For callers that write the output nowhere the
+     * budget would follow (tools, the health check): its output counts against nothing once returned.
+     */
+    @Override
+    public ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
+        try {
+            ProcessedImage result = processAsync(input, options, context).join();
+            result.release();
+            return result;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -65,8 +100,74 @@ public final class PipelineImageProcessor implements ImageProcessor {
     }
 
     @Override
-    public ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
-        Objects.requireNonNull(options, "options");
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
+            RequestContext context) {
+        Source source;
+        OperationPlan plan;
+        try {
+            Objects.requireNonNull(options, "options");
+            ImageHeader header = check(input);
+            source = new Source(input, input.head(HEAD_BYTES), header);
+            // Planned on the header's dimensions before waiting: bad options are refused at once, and
+            // admission counts the largest image any step holds.
+            plan = plan(options, new Dimensions(header.width(), header.height()), source, true);
+            context.checkStillWanted();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long queuedAt = System.nanoTime();
+        CompletableFuture<AdmissionController.Permit> turn = admission.admit(
+                Limits.workBytes(plan.peakPixels, input.size()), input.size(), context);
+        CompletableFuture<ProcessedImage> result = new CompletableFuture<>();
+        result.whenComplete((image, failure) -> {
+            if (result.isCancelled()) {
+                turn.cancel(false); // leaves the queue; a permit granted meanwhile is given back
+            }
+        });
+        turn.whenComplete((permit, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
+                return;
+            }
+            context.stages().stageEnded(StageListener.Stage.QUEUE, "queue", queuedAt, System.nanoTime());
+            try {
+                workers.execute(() -> work(permit, source, options, plan, context, result));
+            } catch (RejectedExecutionException e) {
+                permit.close();
+                result.completeExceptionally(new ImageProcessingException(ImageProcessingException.Kind.SHUTTING_DOWN,
+                        "the service is shutting down; try another instance or again later"));
+            }
+        });
+        return result;
+    }
+
+    private void work(AdmissionController.Permit permit, Source source, ProcessingOptions options, OperationPlan plan,
+            RequestContext context, CompletableFuture<ProcessedImage> result) {
+        try {
+            if (result.isDone()) {
+                permit.close(); // cancelled while it waited for a worker
+                return;
+            }
+            context.checkStillWanted();
+            ProcessedImage image = decodeTransformEncode(source, options, plan, context.stages());
+            AdmissionController.Lease output = permit.keepOnly(image.output().length);
+            if (!result.complete(image.withRelease(output::close))) {
+                output.close();
+            }
+        } catch (OutOfMemoryError e) {
+            // The budget should make this impossible; if the heap is smaller than the budget assumes,
+            // this image is refused and the process stays healthy (the failed allocation is not kept).
+            permit.close();
+            result.completeExceptionally(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                    "not enough memory for this image right now; try again later", e));
+        } catch (RuntimeException e) {
+            permit.close();
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** The checks that need no decoding: size, then format and dimensions from the header. */
+    private ImageHeader check(EncodedImage input) {
         int size = input == null ? 0 : input.size();
         if (size == 0) {
             throw ImageProcessingException.invalid("the image is empty (0 bytes)");
@@ -75,25 +176,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             throw new ImageProcessingException(ImageProcessingException.Kind.TOO_MANY_BYTES,
                     "the image is " + Limits.bytes(size) + "; the limit is " + Limits.bytes(limits.maxInputBytes()));
         }
-        ImageHeader header = HeaderChecks.check(input, limits);
-        Source source = new Source(input, input.head(HEAD_BYTES), header);
-        // Planned on the header's dimensions before waiting: bad options are refused at once, and
-        // admission counts the largest image any step holds.
-        OperationPlan plan = plan(options, new Dimensions(header.width(), header.height()), source, true);
-        long expectedPixels = plan.peakPixels;
-        context.checkStillWanted();
-
-        long queuedAt = System.nanoTime();
-        try (AdmissionController.Permit permit = admission.admit(expectedPixels, context)) {
-            context.stages().stageEnded(StageListener.Stage.QUEUE, "queue", queuedAt, System.nanoTime());
-            context.checkStillWanted();
-            return decodeTransformEncode(source, options, plan, context.stages());
-        } catch (OutOfMemoryError e) {
-            // One image's buffers did not fit the heap: refuse this one, the process stays healthy
-            // (the failed allocation is not kept) and the next request may well fit.
-            throw new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                    "not enough memory for this image right now; try again later", e);
-        }
+        return HeaderChecks.check(input, limits);
     }
 
     private OperationPlan plan(ProcessingOptions options, Dimensions dimensions, Source source, boolean beforeDecode) {
@@ -144,6 +227,11 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 stages.stageEnded(StageListener.Stage.OPERATION, step.name(), stepStart, stepEnd);
             }
             long transformedAt = System.nanoTime();
+            for (String absorbed : plan.doneByEncoder) {
+                // Done by the encoder as it writes: reported (taking no time of its own) so that every
+                // requested operation shows in the stage metrics and traces.
+                stages.stageEnded(StageListener.Stage.OPERATION, absorbed, transformedAt, transformedAt);
+            }
             byte[] output = plan.encoder.encode(current);
             long encodedAt = System.nanoTime();
             stages.stageEnded(StageListener.Stage.ENCODE, "encode", transformedAt, encodedAt);

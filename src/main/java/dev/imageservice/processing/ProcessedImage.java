@@ -6,11 +6,13 @@ import java.util.List;
 /**
  * The result of processing one image: the encoded output, the shape of the result, and how long
  * each stage and each operation took (so that the ops layer can time them without the processor
- * knowing about metrics).
+ * knowing about metrics). The output stays counted against the memory budget until the transport
+ * calls {@link #release()}, once its last byte is written (or the caller is gone).
  *
- * @param info       the shape of the result (what the output holds)
- * @param decoded    the shape of the image as decoded (smaller than stored after shrink-on-load)
- * @param operations the time of each operation, in order
+ * @param info          the shape of the result (what the output holds)
+ * @param decoded       the shape of the image as decoded (smaller than stored after shrink-on-load)
+ * @param operations    the time of each operation, in order
+ * @param releaseMemory gives the output's memory back to the budget
  */
 public record ProcessedImage(
         byte[] output,
@@ -22,16 +24,35 @@ public record ProcessedImage(
         long transformNanos,
         long encodeNanos,
         ImageInfo decoded,
-        List<OperationTime> operations) {
+        List<OperationTime> operations,
+        Runnable releaseMemory) {
 
     public ProcessedImage {
         operations = List.copyOf(operations);
     }
 
-    /** A result whose size did not change and whose operations are not timed one by one. */
+    /** A result that counts against no budget. */
+    public ProcessedImage(byte[] output, String contentType, ImageFormat inputFormat, ImageInfo info, int inputBytes,
+            long decodeNanos, long transformNanos, long encodeNanos, ImageInfo decoded, List<OperationTime> operations) {
+        this(output, contentType, inputFormat, info, inputBytes, decodeNanos, transformNanos, encodeNanos, decoded,
+                operations, () -> { });
+    }
+
+    /** A result whose size did not change, whose operations are not timed one by one, counted against no budget. */
     public ProcessedImage(byte[] output, String contentType, ImageFormat inputFormat, ImageInfo info, int inputBytes,
             long decodeNanos, long transformNanos, long encodeNanos) {
         this(output, contentType, inputFormat, info, inputBytes, decodeNanos, transformNanos, encodeNanos, info, List.of());
+    }
+
+    /** Gives the output's memory back to the budget (idempotent); call it once the output is written. */
+    public void release() {
+        releaseMemory.run();
+    }
+
+    /** The same result, released by {@code release}. */
+    public ProcessedImage withRelease(Runnable release) {
+        return new ProcessedImage(output, contentType, inputFormat, info, inputBytes, decodeNanos, transformNanos,
+                encodeNanos, decoded, operations, release);
     }
 
     public long totalNanos() {

@@ -174,12 +174,18 @@ class ClientSideBalancingTest {
         GrpcServerFactory factory = new GrpcServerFactory();
         factory.setPort(0);
         factory.setBindHost("127.0.0.1");
+        io.dropwizard.lifecycle.setup.LifecycleEnvironment lifecycle =
+                new io.dropwizard.lifecycle.setup.LifecycleEnvironment(new com.codahale.metrics.MetricRegistry());
+        dev.imageservice.processing.AdmissionController budget =
+                new dev.imageservice.processing.AdmissionController(TestLimits.DEFAULTS);
         List<BindableService> services = new ArrayList<>(List.of(new ImageGrpcService(
-                new ProcessingFactory().build(TestLimits.DEFAULTS), 64 << 20, TimeUnit.SECONDS.toNanos(30))));
+                new ProcessingFactory().build(TestLimits.DEFAULTS, budget, java.util.concurrent.ForkJoinPool.commonPool()),
+                budget, 64 << 20, TimeUnit.SECONDS.toNanos(30),
+                lifecycle.scheduledExecutorService("test-timer-%d", true).build())));
         if (health != null) {
             services.add(health.getHealthService());
         }
-        GrpcServer server = factory.build(services, List.of(interceptor), TestLimits.DEFAULTS);
+        GrpcServer server = factory.build(lifecycle, services, List.of(interceptor), TestLimits.DEFAULTS);
         server.start();
         servers.add(server);
         return server.getPort();

@@ -55,10 +55,10 @@ class DockerfileTest {
     }
 
     @Test
-    void thePixelBudgetFollowsTheContainerLimitThroughConfigYml() throws Exception {
-        assertThat(Files.readString(Path.of("config.yml"))).contains("maxMegapixelsInFlight: ${MAX_MEGAPIXELS_IN_FLIGHT:-100}");
+    void theMemoryBudgetFollowsTheContainerLimitThroughConfigYml() throws Exception {
+        assertThat(Files.readString(Path.of("config.yml"))).contains("memoryBudget: ${MEMORY_BUDGET:-512MiB}");
         assertThat(Files.readString(Path.of("deploy", "docker-entrypoint.sh")))
-                .contains("export MAX_MEGAPIXELS_IN_FLIGHT").contains("/sys/fs/cgroup/memory.max");
+                .contains("export MEMORY_BUDGET").contains("/sys/fs/cgroup/memory.max");
         assertThat(Dockerfile.read().runs()).isNotEmpty();
         assertThat(String.join(" ", List.of(Files.readString(Dockerfile.PATH)))).contains("MaxRAMPercentage");
     }

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.format.ImageFormat;
 import dev.imageservice.processing.ImageInfo;
@@ -15,6 +16,7 @@ import dev.imageservice.processing.ProcessedImage;
 import dev.imageservice.processing.RequestContext;
 import dev.imageservice.testing.TestLimits;
 import io.dropwizard.util.Duration;
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -22,11 +24,31 @@ import io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Graceful stop: calls in flight finish, new calls are refused. */
 class GrpcServerShutdownTest {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService calls = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        timer.shutdownNow();
+        calls.shutdownNow();
+    }
+
+    private GrpcServer server(Duration grace, BindableService... services) {
+        GrpcServerFactory config = new GrpcServerFactory();
+        config.setPort(0);
+        config.setBindHost("127.0.0.1");
+        return new GrpcServer(config.serverBuilder(), () -> { }, List.of(services), List.of(), calls, calls, 1 << 20,
+                grace.toNanoseconds());
+    }
 
     /** A processor that takes its time, so that calls are in flight when the server stops. */
     private static final class SlowProcessor implements ImageProcessor {
@@ -49,11 +71,8 @@ class GrpcServerShutdownTest {
     @Test
     void callsInFlightFinishWhenTheServerStops() throws Exception {
         SlowProcessor processor = new SlowProcessor();
-        GrpcServerFactory config = new GrpcServerFactory();
-        config.setPort(0);
-        config.setBindHost("127.0.0.1");
-        config.setShutdownGracePeriod(Duration.seconds(10));
-        GrpcServer server = config.build(List.of(new ImageGrpcService(processor, 1 << 20, TimeUnit.SECONDS.toNanos(30))), List.of(), TestLimits.DEFAULTS);
+        GrpcServer server = server(Duration.seconds(10), new ImageGrpcService(processor,
+                new AdmissionController(TestLimits.DEFAULTS), 1 << 20, TimeUnit.SECONDS.toNanos(30), timer));
         server.start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {
@@ -81,13 +100,10 @@ class GrpcServerShutdownTest {
 
     @Test
     void anOpenHealthWatchDoesNotHoldTheStopForTheWholeGracePeriod() throws Exception {
-        GrpcServerFactory config = new GrpcServerFactory();
-        config.setPort(0);
-        config.setBindHost("127.0.0.1");
-        config.setShutdownGracePeriod(Duration.minutes(5));
         io.grpc.protobuf.services.HealthStatusManager health = new io.grpc.protobuf.services.HealthStatusManager();
-        GrpcServer server = config.build(List.of(new ImageGrpcService(new SlowProcessor(), 1 << 20,
-                TimeUnit.SECONDS.toNanos(30)), health.getHealthService()), List.of(), TestLimits.DEFAULTS);
+        GrpcServer server = server(Duration.minutes(5), new ImageGrpcService(new SlowProcessor(),
+                new AdmissionController(TestLimits.DEFAULTS), 1 << 20, TimeUnit.SECONDS.toNanos(30), timer),
+                health.getHealthService());
         server.start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {

@@ -72,7 +72,9 @@ class OverloadGrpcTest {
         System.out.printf("overload: %d requests, %d ok, %d refused as overloaded, RSS growth %d MiB, "
                 + "heap growth after GC %d MiB (max heap %d MiB)%n", REQUESTS, ok, overloaded, rssGrowthMib,
                 heapGrowthMib, Runtime.getRuntime().maxMemory() >> 20);
-        assertThat(ok).isGreaterThanOrEqualTo(3); // one in work and two queued at the least
+        // One in work and two queued at the least; one of those three places may be taken by the
+        // processor health check's probe, which goes through the same admission.
+        assertThat(ok).isGreaterThanOrEqualTo(2);
         assertThat(overloaded).isPositive();
         assertThat(ok + overloaded).isEqualTo(REQUESTS);
         // Bounded: the heap is capped (-Xmx1g in the test run) and nothing is retained afterwards.

@@ -25,7 +25,7 @@ class LimitsResourceTest {
             ConfigOverride.config("limits.maxInputSize", "3MiB"),
             ConfigOverride.config("limits.maxMegapixels", "20"),
             ConfigOverride.config("limits.maxConcurrent", "3"),
-            ConfigOverride.config("limits.maxMegapixelsInFlight", "45"),
+            ConfigOverride.config("limits.memoryBudget", "45MiB"),
             ConfigOverride.config("limits.maxQueued", "7"),
             ConfigOverride.config("limits.maxQueueWait", "1500ms"),
             ConfigOverride.config("grpc.streamIdleTimeout", "12s"));
@@ -44,7 +44,7 @@ class LimitsResourceTest {
         assertThat(limits.get("maxPixels").asLong()).isEqualTo(20_000_000);
         assertThat(limits.get("maxMegapixels").asDouble()).isEqualTo(20.0);
         assertThat(limits.get("maxConcurrent").asInt()).isEqualTo(3);
-        assertThat(limits.get("maxPixelsInFlight").asLong()).isEqualTo(45_000_000);
+        assertThat(limits.get("memoryBudgetBytes").asLong()).isEqualTo(45L << 20);
         assertThat(limits.get("maxQueued").asInt()).isEqualTo(7);
         assertThat(limits.get("maxQueueWaitMillis").asLong()).isEqualTo(1500);
         assertThat(limits.at("/grpc/streamChunkBytes").asLong()).isEqualTo(1024 * 1024);

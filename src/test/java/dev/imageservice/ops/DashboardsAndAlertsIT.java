@@ -84,7 +84,7 @@ class DashboardsAndAlertsIT {
         Set<String> queried = new TreeSet<>();
         queries.forEach(query -> queried.addAll(metricNames(query)));
         assertThat(queried).contains("image_processing_duration_seconds_bucket", "grpc_server_handled_total",
-                "image_admission_pixels_in_flight", "jvm_memory_heap_used");
+                "image_memory_in_use_bytes", "jvm_memory_heap_used");
         assertThat(queried).allSatisfy(name -> assertThat(exposed).as("exposed names").contains(name));
     }
 

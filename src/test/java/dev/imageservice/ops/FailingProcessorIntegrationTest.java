@@ -28,7 +28,8 @@ class FailingProcessorIntegrationTest {
 
     public static class AppWithBrokenProcessor extends ImageServiceApplication {
         @Override
-        protected ImageProcessor createProcessor(Limits limits) {
+        protected ImageProcessor createProcessor(Limits limits, dev.imageservice.processing.AdmissionController admission,
+                java.util.concurrent.Executor workers) {
             return ProcessorHealthCheckTest.pipelineThatDoesNotSwap();
         }
     }

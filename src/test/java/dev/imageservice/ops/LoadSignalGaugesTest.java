@@ -21,22 +21,17 @@ class LoadSignalGaugesTest {
         LoadSignalGauges.register(metrics, admission, limits);
         assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(0.0);
 
-        AdmissionController.Permit first = admission.admit(100, RequestContext.NONE);
+        AdmissionController.Permit first = admission.admit(100, 0, RequestContext.NONE).join();
         assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(0.5);
-        AdmissionController.Permit second = admission.admit(150, RequestContext.NONE);
+        AdmissionController.Permit second = admission.admit(150, 0, RequestContext.NONE).join();
         assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(1.0);
-        assertThat(gauge(MetricNames.ADMISSION_PIXELS_UTILISATION)).isEqualTo(0.25);
+        assertThat(gauge(MetricNames.ADMISSION_PIXELS_UTILISATION)).as("250 of the 1000 bytes budget").isEqualTo(0.25);
 
-        Thread waiter = new Thread(() -> admission.admit(100, RequestContext.NONE).close());
-        waiter.start();
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (admission.queued() == 0 && System.nanoTime() < giveUp) {
-            Thread.sleep(5);
-        }
+        java.util.concurrent.CompletableFuture<AdmissionController.Permit> waiter = admission.admit(100, 0, RequestContext.NONE);
         assertThat(gauge(MetricNames.ADMISSION_LOAD)).as("two in work and one waiting on two slots").isEqualTo(1.5);
 
         first.close();
-        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        waiter.get(30, TimeUnit.SECONDS).close();
         second.close();
         assertThat(gauge(MetricNames.ADMISSION_LOAD)).isEqualTo(0.0);
         assertThat(gauge(MetricNames.ADMISSION_PIXELS_UTILISATION)).isEqualTo(0.0);

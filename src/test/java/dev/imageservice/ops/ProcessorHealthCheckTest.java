@@ -1,6 +1,5 @@
 package dev.imageservice.ops;
 
-import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.testing.TestLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +16,7 @@ class ProcessorHealthCheckTest {
 
     /** A real OpenCV pipeline that decodes and encodes correctly but forgets to swap. */
     static PipelineImageProcessor pipelineThatDoesNotSwap() {
-        return new PipelineImageProcessor(TestLimits.DEFAULTS, new AdmissionController(TestLimits.DEFAULTS), new OpenCvDecoder(), new ImageOperation() {
+        return new PipelineImageProcessor(TestLimits.DEFAULTS, new OpenCvDecoder(), new ImageOperation() {
             @Override
             public String name() {
                 return "identity";

@@ -37,8 +37,8 @@ class PrometheusFamilyTest {
     void everyGaugeOfTheServiceHasAPrometheusFamily() {
         List<PrometheusFamily> families = MetricNames.prometheusFamilies();
         List<String> names = List.of(MetricNames.ADMISSION_IN_FLIGHT, MetricNames.ADMISSION_QUEUED,
-                MetricNames.ADMISSION_PIXELS_IN_FLIGHT, MetricNames.ADMISSION_MAX_IN_FLIGHT,
-                MetricNames.ADMISSION_MAX_QUEUED, MetricNames.ADMISSION_MAX_PIXELS_IN_FLIGHT);
+                MetricNames.MEMORY_BUDGET, MetricNames.MEMORY_IN_USE, MetricNames.MEMORY_WAITING,
+                MetricNames.ADMISSION_MAX_IN_FLIGHT, MetricNames.ADMISSION_MAX_QUEUED);
 
         for (String name : names) {
             assertThat(families.stream().filter(f -> f.labelValues(name) != null)).as(name).hasSize(1);

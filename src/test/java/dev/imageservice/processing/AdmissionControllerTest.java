@@ -4,150 +4,218 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imageservice.processing.ImageProcessingException.Kind;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The memory budget and its queue: what is counted, who waits, and that everything is given back. */
 class AdmissionControllerTest {
-    private final ExecutorService threads = Executors.newCachedThreadPool();
 
-    @AfterEach
-    void stopThreads() {
-        threads.shutdownNow();
-    }
-
-    private static AdmissionController controller(int concurrent, long pixelBudget, int queued, long maxWaitMillis) {
-        return new AdmissionController(new Limits(1 << 20, pixelBudget, concurrent, pixelBudget, queued,
+    private static AdmissionController controller(int concurrent, long budgetBytes, int queued, long maxWaitMillis) {
+        return new AdmissionController(new Limits(1 << 20, 1000, concurrent, budgetBytes, queued,
                 TimeUnit.MILLISECONDS.toNanos(maxWaitMillis)));
     }
 
-    /** Waits until {@code count} requests are queued (the queue is the only observable of a waiter). */
-    private static void awaitQueued(AdmissionController admission, int count) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (admission.queued() != count) {
-            assertThat(System.nanoTime()).as("waiting for %d queued", count).isLessThan(until);
-            Thread.sleep(2);
-        }
+    private static AdmissionController.Permit now(CompletableFuture<AdmissionController.Permit> future) {
+        assertThat(future).as("admitted at once").isCompleted();
+        return future.join();
+    }
+
+    private static void assertAllGivenBack(AdmissionController admission) {
+        assertThat(admission.bytesInUse()).as("bytes in use").isZero();
+        assertThat(admission.bytesWaiting()).as("bytes waiting").isZero();
+        assertThat(admission.inFlight()).as("in flight").isZero();
+        assertThat(admission.queued()).as("queued").isZero();
+    }
+
+    private static Kind kindOf(CompletableFuture<?> future) {
+        assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        return ((ImageProcessingException) future.handle((ok, failure) -> failure).join()).kind();
     }
 
     @Test
-    void admitsUpToTheConcurrencyLimitAndQueuesTheRestInArrivalOrder() throws Exception {
+    void admitsUpToTheConcurrencyLimitAndQueuesTheRestInArrivalOrderWithoutAThread() {
         AdmissionController admission = controller(2, 1000, 10, 30_000);
-        AdmissionController.Permit first = admission.admit(1, RequestContext.NONE);
-        AdmissionController.Permit second = admission.admit(1, RequestContext.NONE);
+        AdmissionController.Permit first = now(admission.admit(1, 0, RequestContext.NONE));
+        AdmissionController.Permit second = now(admission.admit(1, 0, RequestContext.NONE));
         List<Integer> order = new CopyOnWriteArrayList<>();
-        Future<?>[] waiting = new Future<?>[3];
+        List<CompletableFuture<AdmissionController.Permit>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int id = i;
-            waiting[i] = threads.submit(() -> {
-                try (AdmissionController.Permit permit = admission.admit(1, RequestContext.NONE)) {
-                    order.add(id);
-                }
-                return null;
+            CompletableFuture<AdmissionController.Permit> turn = admission.admit(1, 0, RequestContext.NONE);
+            // Each waiter in turn takes the slot, records itself and hands it on.
+            turn.thenAccept(permit -> {
+                order.add(id);
+                permit.close();
             });
-            awaitQueued(admission, i + 1);
+            waiting.add(turn);
         }
+        assertThat(admission.queued()).isEqualTo(3);
         assertThat(admission.inFlight()).isEqualTo(2);
 
-        // One slot frees up: each waiter in turn takes it, records itself and hands it on.
         first.close();
-        for (Future<?> future : waiting) {
-            future.get(10, TimeUnit.SECONDS);
-        }
+        waiting.forEach(CompletableFuture::join);
         second.close();
 
         assertThat(order).containsExactly(0, 1, 2);
-        assertThat(admission.inFlight()).isZero();
-        assertThat(admission.queued()).isZero();
-        assertThat(admission.pixelsInFlight()).isZero();
+        assertAllGivenBack(admission);
     }
 
     @Test
-    void pixelBudgetHoldsBackALargeImageButAnImageAloneIsAlwaysAdmitted() throws Exception {
+    void theBudgetHoldsBackLargeWorkButWorkAloneIsAlwaysAdmitted() {
         AdmissionController admission = controller(4, 100, 10, 30_000);
-        AdmissionController.Permit small = admission.admit(60, RequestContext.NONE);
-        Future<?> large = threads.submit(() -> {
-            admission.admit(100, RequestContext.NONE).close();
-            return null;
-        });
-        awaitQueued(admission, 1);
-        assertThat(admission.pixelsInFlight()).isEqualTo(60);
+        AdmissionController.Permit small = now(admission.admit(60, 0, RequestContext.NONE));
+        CompletableFuture<AdmissionController.Permit> large = admission.admit(100, 0, RequestContext.NONE);
+        assertThat(large).isNotDone();
+        assertThat(admission.bytesInUse()).isEqualTo(60);
 
         small.close();
 
-        large.get(10, TimeUnit.SECONDS);
-        assertThat(admission.pixelsInFlight()).isZero();
+        large.join().close();
+        assertAllGivenBack(admission);
     }
 
     @Test
-    void aFullQueueIsRefusedAsOverloadedAtOnce() throws Exception {
+    void inputsOfWaitingRequestsCountAndAreRefusedAtOnceWhenTheBudgetIsFull() {
+        AdmissionController admission = controller(1, 100, 10, 30_000);
+        AdmissionController.Lease input1 = admission.tryHold(30);
+        AdmissionController.Permit busy = now(admission.admit(40, 30, RequestContext.NONE));
+        AdmissionController.Lease input2 = admission.tryHold(20);
+        CompletableFuture<AdmissionController.Permit> waiting = admission.admit(10, 20, RequestContext.NONE);
+        assertThat(admission.bytesInUse()).isEqualTo(90);
+        assertThat(admission.bytesWaiting()).isEqualTo(20);
+
+        assertThatThrownBy(() -> admission.tryHold(11))
+                .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OVERLOADED))
+                .hasMessageContaining("not enough memory");
+        assertThat(admission.bytesInUse()).as("a refused input is not counted").isEqualTo(90);
+
+        busy.close();
+        input1.close();
+        waiting.join().close();
+        input2.close();
+        assertAllGivenBack(admission);
+    }
+
+    @Test
+    void anOutputStaysCountedUntilWrittenAndFreesItsWorkSlotAtOnce() {
+        AdmissionController admission = controller(1, 1000, 10, 30_000);
+        AdmissionController.Permit work = now(admission.admit(500, 0, RequestContext.NONE));
+        CompletableFuture<AdmissionController.Permit> next = admission.admit(100, 0, RequestContext.NONE);
+
+        AdmissionController.Lease output = work.keepOnly(200);
+
+        assertThat(admission.inFlight()).as("the next image is in work").isEqualTo(1);
+        assertThat(next).isCompleted();
+        assertThat(admission.bytesInUse()).as("output 200 + next work 100").isEqualTo(300);
+        output.close();
+        output.close(); // idempotent
+        next.join().close();
+        assertAllGivenBack(admission);
+    }
+
+    @Test
+    void aLeaseGrowsOnlyWithinTheBudgetAndShrinksAtOnce() {
+        AdmissionController admission = controller(1, 100, 10, 30_000);
+        AdmissionController.Lease upload = admission.tryHold(10);
+        upload.resize(80);
+        assertThatThrownBy(() -> upload.resize(101))
+                .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OVERLOADED));
+        assertThat(admission.bytesInUse()).isEqualTo(80);
+        upload.resize(5);
+        assertThat(admission.bytesInUse()).isEqualTo(5);
+        upload.close();
+        assertAllGivenBack(admission);
+    }
+
+    @Test
+    void aFullQueueIsRefusedAsOverloadedAtOnce() {
         AdmissionController admission = controller(1, 1000, 1, 30_000);
-        AdmissionController.Permit busy = admission.admit(1, RequestContext.NONE);
-        Future<?> waiter = threads.submit(() -> {
-            admission.admit(1, RequestContext.NONE).close();
-            return null;
-        });
-        awaitQueued(admission, 1);
+        AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));
+        CompletableFuture<AdmissionController.Permit> waiter = admission.admit(1, 0, RequestContext.NONE);
 
-        assertThatThrownBy(() -> admission.admit(1, RequestContext.NONE))
-                .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OVERLOADED))
-                .hasMessageContaining("overloaded");
+        CompletableFuture<AdmissionController.Permit> refused = admission.admit(1, 0, RequestContext.NONE);
 
+        assertThat(kindOf(refused)).isEqualTo(Kind.OVERLOADED);
         busy.close();
-        waiter.get(10, TimeUnit.SECONDS);
+        waiter.join().close();
+        assertAllGivenBack(admission);
     }
 
     @Test
-    void aWaitLongerThanTheMaximumIsRefusedAsOverloaded() {
+    void aWaitLongerThanTheMaximumIsRefusedAsOverloadedAndGivesItsPlaceBack() {
         AdmissionController admission = controller(1, 1000, 10, 50);
-        AdmissionController.Permit busy = admission.admit(1, RequestContext.NONE);
+        AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));
 
-        assertThatThrownBy(() -> admission.admit(1, RequestContext.NONE))
-                .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OVERLOADED))
-                .hasMessageContaining("waited 50 ms");
+        CompletableFuture<AdmissionController.Permit> waiter = admission.admit(1, 7, RequestContext.NONE);
+
+        assertThat(kindOf(waiter)).isEqualTo(Kind.OVERLOADED);
+        assertThatThrownBy(waiter::join).hasMessageContaining("waited 50 ms");
         assertThat(admission.queued()).isZero();
+        assertThat(admission.bytesWaiting()).isZero();
         busy.close();
+        assertAllGivenBack(admission);
     }
 
     @Test
     void theCallersDeadlineEndsTheWait() {
         AdmissionController admission = controller(1, 1000, 10, 30_000);
-        AdmissionController.Permit busy = admission.admit(1, RequestContext.NONE);
+        AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));
 
-        assertThatThrownBy(() -> admission.admit(1, RequestContext.withDeadline(TimeUnit.MILLISECONDS.toNanos(50), () -> false)))
-                .isInstanceOfSatisfying(ImageProcessingException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.DEADLINE_EXCEEDED));
-        assertThat(admission.queued()).isZero();
+        CompletableFuture<AdmissionController.Permit> waiter =
+                admission.admit(1, 0, RequestContext.withDeadline(TimeUnit.MILLISECONDS.toNanos(50), () -> false));
+
+        assertThat(kindOf(waiter)).isEqualTo(Kind.DEADLINE_EXCEEDED);
         busy.close();
+        assertAllGivenBack(admission);
     }
 
     @Test
-    void aCancelledWaiterLeavesTheQueueAndTheNextOneMovesUp() throws Exception {
+    void aCancelledWaiterLeavesTheQueueAndTheNextOneMovesUp() {
         AdmissionController admission = controller(1, 1000, 10, 30_000);
-        AdmissionController.Permit busy = admission.admit(1, RequestContext.NONE);
-        AtomicBoolean cancelled = new AtomicBoolean();
-        Future<?> cancelling = threads.submit(() -> admission.admit(1, RequestContext.withoutDeadline(cancelled::get)));
-        awaitQueued(admission, 1);
-        Future<?> next = threads.submit(() -> {
-            admission.admit(1, RequestContext.NONE).close();
-            return null;
-        });
-        awaitQueued(admission, 2);
+        AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));
+        CompletableFuture<AdmissionController.Permit> cancelling = admission.admit(1, 50, RequestContext.NONE);
+        CompletableFuture<AdmissionController.Permit> next = admission.admit(1, 0, RequestContext.NONE);
+        assertThat(admission.bytesWaiting()).isEqualTo(50);
 
-        cancelled.set(true);
-        awaitQueued(admission, 1);
+        cancelling.cancel(false);
+
+        assertThat(admission.queued()).isEqualTo(1);
+        assertThat(admission.bytesWaiting()).isZero();
         busy.close();
+        next.join().close();
+        assertAllGivenBack(admission);
+    }
 
-        next.get(10, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> cancelling.get(10, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(ImageProcessingException.class)
-                .hasMessageContaining("cancelled");
-        assertThat(admission.inFlight()).isZero();
+    @Test
+    void shutdownRefusesAtOnceTheWaitersThatCouldNotFinishInTheGracePeriodAndLetsTheOthersGoOn() throws Exception {
+        AdmissionController admission = controller(1, 1000, 10, 30_000);
+        // One image of ~100 ms gives the pace.
+        long start = System.nanoTime();
+        AdmissionController.Permit first = now(admission.admit(1, 0, RequestContext.NONE));
+        Thread.sleep(100);
+        first.keepOnly(0).close();
+        long pace = System.nanoTime() - start;
+        AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));
+        CompletableFuture<AdmissionController.Permit> second = admission.admit(1, 0, RequestContext.NONE);
+        CompletableFuture<AdmissionController.Permit> third = admission.admit(1, 0, RequestContext.NONE);
+        CompletableFuture<AdmissionController.Permit> last = admission.admit(1, 0, RequestContext.NONE);
+
+        // 3.5 images of grace: the one in work and two more fit, the fourth does not.
+        admission.shutdown(pace * 7 / 2);
+
+        assertThat(kindOf(last)).isEqualTo(Kind.SHUTTING_DOWN);
+        assertThat(second).isNotDone();
+        assertThat(kindOf(admission.admit(1, 0, RequestContext.NONE))).isEqualTo(Kind.SHUTTING_DOWN);
+        assertThatThrownBy(() -> admission.tryHold(1))
+                .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SHUTTING_DOWN));
+        busy.close();
+        second.join().close();
+        third.join().close();
+        assertAllGivenBack(admission);
     }
 }

@@ -2,21 +2,21 @@ package dev.imageservice.testing;
 
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.processing.AdmissionController;
+import dev.imageservice.processing.Codecs;
 import dev.imageservice.processing.ImageDecoder;
 import dev.imageservice.processing.format.ImageHeader;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
-import dev.imageservice.processing.OpenCvDecoder;
-import dev.imageservice.processing.OpenCvPngEncoder;
 import dev.imageservice.processing.PipelineImageProcessor;
 import dev.imageservice.processing.SwapChannels;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opencv.core.Mat;
 
 /**
- * The real application, except that a test can hold admitted images at the door of the decoder:
+ * The real application (its shipped fast codecs), except that a test can hold admitted images at the door of the decoder:
  * with the gate closed, an admitted request stays in work until the test opens it. That makes
  * "requests in flight" a state the test sets up and observes, not a race it hopes to win.
  *
@@ -28,7 +28,7 @@ public class GatedApplication extends ImageServiceApplication {
     static final int GATED_MIN_PIXELS = 32 * 32;
 
     private static volatile Gate gate = Gate.open();
-    private static volatile PipelineImageProcessor lastProcessor;
+    private static volatile AdmissionController lastAdmission;
 
     /** Where admitted images wait until the test lets them through. */
     public static final class Gate {
@@ -78,24 +78,23 @@ public class GatedApplication extends ImageServiceApplication {
 
     /** The admission controller of the processor behind the transports (to see who waits). */
     public static AdmissionController admission() {
-        return lastProcessor.admission();
+        return lastAdmission;
     }
 
     @Override
-    protected ImageProcessor createProcessor(Limits limits) {
-        PipelineImageProcessor processor = new PipelineImageProcessor(limits, new AdmissionController(limits),
-                new GatedDecoder(), new SwapChannels(), new OpenCvPngEncoder());
-        lastProcessor = processor;
-        return processor;
+    protected ImageProcessor createProcessor(Limits limits, AdmissionController admission, Executor workers) {
+        lastAdmission = admission;
+        return new PipelineImageProcessor(limits, admission, workers, new GatedDecoder(), new SwapChannels(),
+                Codecs.FAST.pngEncoder());
     }
 
-    /** OpenCV's decoder, behind the gate. */
+    /** The shipped (fast) decoder, behind the gate. */
     private static final class GatedDecoder implements ImageDecoder {
-        private final OpenCvDecoder openCv = new OpenCvDecoder();
+        private final ImageDecoder shipped = Codecs.FAST.decoder();
 
         @Override
         public Mat decode(byte[] data, ImageHeader header) {
-            Mat decoded = openCv.decode(data, header);
+            Mat decoded = shipped.decode(data, header);
             if ((long) decoded.cols() * decoded.rows() >= GATED_MIN_PIXELS) {
                 try {
                     gate.pass();

@@ -4,6 +4,7 @@ import dev.imageservice.processing.EncodedImage;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.ProcessedImage;
+import dev.imageservice.processing.ProcessingOptions;
 import dev.imageservice.processing.RequestContext;
 import dev.imageservice.processing.StageListener;
 import io.opentelemetry.api.trace.Span;
@@ -13,6 +14,8 @@ import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,11 +37,52 @@ public final class TracedImageProcessor implements ImageProcessor {
 
     @Override
     public ProcessedImage process(EncodedImage input, RequestContext context) {
-        Context trace = Context.current();
-        Span request = Span.fromContext(trace);
+        return process(input, ProcessingOptions.DEFAULT, context);
+    }
+
+    @Override
+    public ProcessedImage process(EncodedImage input, ProcessingOptions options, RequestContext context) {
+        Span request = Span.fromContext(Context.current());
         if (!request.isRecording()) {
-            return delegate.process(input, context);
+            return delegate.process(input, options, context);
         }
+        try {
+            ProcessedImage result = delegate.process(input, options, traced(input, context, request));
+            succeeded(request, result);
+            return result;
+        } catch (RuntimeException e) {
+            failed(request, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
+        return processAsync(input, ProcessingOptions.DEFAULT, context);
+    }
+
+    @Override
+    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
+            RequestContext context) {
+        Span request = Span.fromContext(Context.current());
+        if (!request.isRecording()) {
+            return delegate.processAsync(input, options, context);
+        }
+        CompletableFuture<ProcessedImage> result = delegate.processAsync(input, options, traced(input, context, request));
+        result.whenComplete((image, failure) -> {
+            if (failure == null) {
+                succeeded(request, image);
+            } else {
+                failed(request, failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+        });
+        return result;
+    }
+
+    /** The context whose stage ends become child spans of {@code request}, in the trace current now. */
+    private RequestContext traced(EncodedImage input, RequestContext context, Span request) {
+        Context trace = Context.current();
         request.setAttribute("image.input.bytes", input == null ? 0 : input.size());
         Instant now = Instant.now();
         long epochMinusNano = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano() - System.nanoTime();
@@ -53,26 +97,28 @@ public final class TracedImageProcessor implements ImageProcessor {
             }
             span.end(endNanos + epochMinusNano, TimeUnit.NANOSECONDS);
         };
-        try {
-            ProcessedImage result = delegate.process(input, context.withStageListener(spans));
-            request.setAttribute("image.input.format", result.inputFormat().displayName());
-            request.setAttribute("image.width", result.info().width());
-            request.setAttribute("image.height", result.info().height());
-            request.setAttribute("image.output.bytes", result.output().length);
-            request.setAttribute("image.output.content_type", result.contentType());
-            return result;
-        } catch (ImageProcessingException e) {
+        return context.withStageListener(spans);
+    }
+
+    private static void succeeded(Span request, ProcessedImage result) {
+        request.setAttribute("image.input.format", result.inputFormat().displayName());
+        request.setAttribute("image.width", result.info().width());
+        request.setAttribute("image.height", result.info().height());
+        request.setAttribute("image.output.bytes", result.output().length);
+        request.setAttribute("image.output.content_type", result.contentType());
+    }
+
+    private static void failed(Span request, Throwable failure) {
+        if (failure instanceof ImageProcessingException e) {
             request.setAttribute("image.error.kind", e.kind().name());
             if (e.kind() == ImageProcessingException.Kind.INTERNAL) {
                 request.recordException(e);
                 request.setStatus(StatusCode.ERROR, e.getMessage());
             }
-            throw e;
-        } catch (RuntimeException e) {
-            request.setAttribute("image.error.kind", ImageProcessingException.Kind.INTERNAL.name());
-            request.recordException(e);
-            request.setStatus(StatusCode.ERROR);
-            throw e;
+            return;
         }
+        request.setAttribute("image.error.kind", ImageProcessingException.Kind.INTERNAL.name());
+        request.recordException(failure);
+        request.setStatus(StatusCode.ERROR);
     }
 }

@@ -69,7 +69,7 @@ public final class StatusReport {
         window.put("meanSeconds", calls > 0 ? (last.sum() - first.sum()) / calls : null);
         window.put("queued", last.gauges().get("image.admission.queued"));
         window.put("inFlight", last.gauges().get("image.admission.in-flight"));
-        window.put("pixelsInFlight", last.gauges().get("image.admission.pixels-in-flight"));
+        window.put("memoryInUse", last.gauges().get("image.memory.in-use-bytes"));
         return window;
     }
 

@@ -77,8 +77,9 @@ class RequestIdsAndTracesTest {
         }
 
         @Override
-        protected ImageProcessor createProcessor(Limits limits) {
-            ImageProcessor real = super.createProcessor(limits);
+        protected ImageProcessor createProcessor(Limits limits, dev.imageservice.processing.AdmissionController admission,
+                java.util.concurrent.Executor workers) {
+            ImageProcessor real = super.createProcessor(limits, admission, workers);
             return new ImageProcessor() {
                 @Override
                 public ProcessedImage process(EncodedImage input, RequestContext context) {
