@@ -34,6 +34,7 @@ import dev.imageservice.http.ImageProcessingExceptionMapper;
 import dev.imageservice.http.LimitsResource;
 import dev.imageservice.http.ProcessResource;
 import dev.imageservice.http.RequestSizeLimitFilter;
+import dev.imageservice.http.UnreadBodyCloser;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
@@ -177,6 +178,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
         environment.jersey().register(new ImageProcessingExceptionMapper());
+        environment.jersey().register(new UnreadBodyCloser());
         environment.jersey().register(new RequestIdExceptionMapper());
         environment.jersey().register(new RequestIdExceptionMapper.ForIllegalState());
         environment.jersey().register(new ProcessResource(metered, admission, limits.maxInputBytes(),
