@@ -6,19 +6,19 @@ import dev.imageservice.cli.SampleImagesCommand;
 import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.ops.AdmissionGauges;
-import dev.imageservice.ops.CodecsHealthCheck;
-import dev.imageservice.ops.GracefulExit;
-import dev.imageservice.ops.GrpcHealthReporter;
-import dev.imageservice.ops.GrpcMetricsInterceptor;
-import dev.imageservice.ops.GrpcServerHealthCheck;
-import dev.imageservice.ops.HttpMetricsFilter;
-import dev.imageservice.ops.LoadSignalGauges;
-import dev.imageservice.ops.MeteredImageProcessor;
-import dev.imageservice.ops.ProcessorHealthCheck;
-import dev.imageservice.ops.PrometheusExposition;
-import dev.imageservice.ops.PrometheusMetrics;
-import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.ops.metrics.AdmissionGauges;
+import dev.imageservice.ops.health.CodecsHealthCheck;
+import dev.imageservice.ops.lifecycle.GracefulExit;
+import dev.imageservice.ops.health.GrpcHealthReporter;
+import dev.imageservice.ops.metrics.GrpcMetricsInterceptor;
+import dev.imageservice.ops.health.GrpcServerHealthCheck;
+import dev.imageservice.ops.metrics.HttpMetricsFilter;
+import dev.imageservice.ops.metrics.LoadSignalGauges;
+import dev.imageservice.ops.metrics.MeteredImageProcessor;
+import dev.imageservice.ops.health.ProcessorHealthCheck;
+import dev.imageservice.ops.metrics.PrometheusExposition;
+import dev.imageservice.ops.metrics.PrometheusMetrics;
+import dev.imageservice.ops.lifecycle.ReadyLogger;
 import dev.imageservice.ops.requests.GrpcRequestInterceptor;
 import dev.imageservice.ops.status.StatusSampler;
 import dev.imageservice.ops.status.StatusServlet;
@@ -26,9 +26,8 @@ import dev.imageservice.ops.requests.HttpRequestFilter;
 import dev.imageservice.ops.requests.RequestIdExceptionMapper;
 import dev.imageservice.ops.requests.TracedImageProcessor;
 import dev.imageservice.ops.requests.Tracing;
-import dev.imageservice.ops.ReadinessServlet;
-import dev.imageservice.ops.ReadyLogger;
-import dev.imageservice.ops.ShutdownHealthCheck;
+import dev.imageservice.ops.health.ReadinessServlet;
+import dev.imageservice.ops.health.ShutdownHealthCheck;
 import dev.imageservice.http.ActiveLimits;
 import dev.imageservice.http.ImageProcessingExceptionMapper;
 import dev.imageservice.http.LimitsResource;
@@ -148,7 +147,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.lifecycle().manage(grpcServer);
 
         // Probes get the last result at once; the probe image itself waits for admission in the background.
-        environment.healthChecks().register("processor", new dev.imageservice.ops.CachedHealthCheck(
+        environment.healthChecks().register("processor", new dev.imageservice.ops.health.CachedHealthCheck(
                 new ProcessorHealthCheck(processor),
                 environment.lifecycle().executorService("health-refresh-%d").minThreads(1).maxThreads(1).build(),
                 java.util.concurrent.TimeUnit.SECONDS.toNanos(2)));

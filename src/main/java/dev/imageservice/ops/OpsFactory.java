@@ -2,6 +2,8 @@ package dev.imageservice.ops;
 
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.imageservice.ops.health.GrpcHealthReporter;
+import dev.imageservice.ops.lifecycle.ShutdownSequence;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
