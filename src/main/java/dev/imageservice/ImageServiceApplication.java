@@ -3,6 +3,7 @@ package dev.imageservice;
 import dev.imageservice.cli.BenchCommand;
 import dev.imageservice.cli.ClientCommand;
 import dev.imageservice.cli.SampleImagesCommand;
+import dev.imageservice.config.ProcessingFactory;
 import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;

@@ -1,8 +1,9 @@
-package dev.imageservice;
+package dev.imageservice.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.processing.codec.Codecs;
 import dev.imageservice.testing.ConfigFiles;
 import io.dropwizard.configuration.ConfigurationParsingException;

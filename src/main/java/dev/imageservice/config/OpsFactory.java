@@ -1,4 +1,4 @@
-package dev.imageservice.ops;
+package dev.imageservice.config;
 
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package dev.imageservice;
+package dev.imageservice.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageservice.processing.Limits;
