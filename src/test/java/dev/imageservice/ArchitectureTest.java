@@ -95,6 +95,7 @@ class ArchitectureTest {
     static final ArchRule configHoldsFactoriesOnly = classes()
             .that().resideInAPackage("dev.imageservice.config..")
             .and().areTopLevelClasses()
+            .and().doNotHaveSimpleName("package-info")
             .should().haveSimpleNameEndingWith("Factory")
             .because("the config room holds config.yml's sections, one XxxFactory each");
 
@@ -127,4 +128,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("dev.imageservice.ops.health..")
             .orShould().dependOnClassesThat().resideInAPackage("dev.imageservice.ops.status..")
             .because("metrics count what happens; health and the status page read them, not the reverse");
+
+    @ArchTest
+    static final ArchRule opsObservesTheTransportsWithoutImportingThem = noClasses()
+            .that().resideInAnyPackage("dev.imageservice.ops.metrics..", "dev.imageservice.ops.requests..",
+                    "dev.imageservice.ops.status..", "dev.imageservice.ops.logging..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.imageservice.grpc..", "dev.imageservice.http..")
+            .because("metrics, request ids, the status page and log formats hook into gRPC and Jersey themselves; "
+                    + "only the gRPC server's health check needs the server it checks");
 }
