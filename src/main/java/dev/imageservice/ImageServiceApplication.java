@@ -24,13 +24,12 @@ import dev.imageservice.ops.requests.GrpcRequestInterceptor;
 import dev.imageservice.ops.status.StatusSampler;
 import dev.imageservice.ops.status.StatusServlet;
 import dev.imageservice.ops.requests.HttpRequestFilter;
-import dev.imageservice.ops.requests.RequestIdExceptionMapper;
 import dev.imageservice.ops.requests.TracedImageProcessor;
 import dev.imageservice.ops.requests.Tracing;
 import dev.imageservice.ops.health.ReadinessServlet;
 import dev.imageservice.ops.health.ShutdownHealthCheck;
 import dev.imageservice.http.ActiveLimits;
-import dev.imageservice.http.ImageProcessingExceptionMapper;
+import dev.imageservice.http.ApiExceptionMapper;
 import dev.imageservice.http.LimitsResource;
 import dev.imageservice.http.ProcessResource;
 import dev.imageservice.http.RequestSizeLimitFilter;
@@ -177,10 +176,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
-        environment.jersey().register(new ImageProcessingExceptionMapper());
+        registerErrorMapping(config, environment);
         environment.jersey().register(new UnreadBodyCloser());
-        environment.jersey().register(new RequestIdExceptionMapper());
-        environment.jersey().register(new RequestIdExceptionMapper.ForIllegalState());
         environment.jersey().register(new ProcessResource(metered, admission, limits.maxInputBytes(),
                 environment.lifecycle().executorService("http-answer-%d").minThreads(HTTP_ANSWER_THREADS)
                         .maxThreads(HTTP_ANSWER_THREADS).allowCoreThreadTimeOut(true).build()));
@@ -206,6 +203,18 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
      */
     protected ImageProcessor createProcessor(Limits limits, AdmissionController admission, Executor workers) {
         return processing.build(limits, admission, workers);
+    }
+
+    /**
+     * Every throwable on the HTTP API maps in one place: Dropwizard's default mappers (which would
+     * compete with it type by type) are off; its writer interceptor for clients that leave early stays.
+     */
+    private static void registerErrorMapping(ImageServiceConfiguration config, Environment environment) {
+        if (config.getServerFactory() instanceof io.dropwizard.core.server.AbstractServerFactory server) {
+            server.setRegisterDefaultExceptionMappers(false);
+        }
+        environment.jersey().register(new ApiExceptionMapper());
+        environment.jersey().register(io.dropwizard.jersey.errors.EofExceptionWriterInterceptor.class);
     }
 
     private static long httpGraceNanos(ImageServiceConfiguration config) {
