@@ -1,12 +1,12 @@
 package dev.imageservice.ops.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.imageservice.testing.PrometheusServer;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.ServiceProcess;
 import dev.imageservice.testing.TestImages;
 import java.net.URI;
@@ -53,7 +53,7 @@ class DashboardsAndAlertsIT {
 
     @Test
     void promtoolAcceptsTheAlertingRules() throws Exception {
-        assumeTrue(PrometheusServer.installed(), PrometheusServer.MISSING);
+        RequiredTools.require(PrometheusServer.installed(), PrometheusServer.MISSING);
 
         PrometheusServer.Result check = PrometheusServer.promtool("", "check", "rules", ALERTS.toString());
 

@@ -1,7 +1,6 @@
 package dev.imageservice.ops.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import dev.imageservice.ImageServiceConfiguration;
@@ -10,6 +9,7 @@ import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.GrpcTestChannels;
 import dev.imageservice.testing.PrometheusServer;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -40,7 +40,7 @@ class PrometheusServerTest {
 
     @Test
     void promtoolFindsTheExpositionClean() throws Exception {
-        assumeTrue(PrometheusServer.installed(), PrometheusServer.MISSING);
+        RequiredTools.require(PrometheusServer.installed(), PrometheusServer.MISSING);
         sendTraffic(); // so that every labelled series exists
 
         PrometheusServer.Result lint = PrometheusServer.promtool(admin("/prometheus"), "check", "metrics");
@@ -51,7 +51,7 @@ class PrometheusServerTest {
 
     @Test
     void prometheusScrapesTheServiceAndComputesPercentilesFromItsHistograms() throws Exception {
-        assumeTrue(PrometheusServer.installed(), PrometheusServer.MISSING);
+        RequiredTools.require(PrometheusServer.installed(), PrometheusServer.MISSING);
         try (PrometheusServer prometheus = PrometheusServer.scraping(APP.getAdminPort(), "/prometheus", dir)) {
             assertThat(prometheus.awaitScalar("up{job=\"image-service\"}", Duration.ofSeconds(30))).isEqualTo(1.0);
             double okBefore = prometheus.awaitScalar(
