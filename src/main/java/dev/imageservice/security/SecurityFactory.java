@@ -86,7 +86,7 @@ public class SecurityFactory {
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
         environment.getAdminContext().setErrorHandler(new JsonErrorHandler());
         // Errors found before a request reaches a context (a malformed request line or header).
-        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler.ForServer()));
         List<String> origins = corsOrigins();
         if (!origins.isEmpty()) {
             environment.getApplicationContext().insertHandler(Cors.handler(origins));
