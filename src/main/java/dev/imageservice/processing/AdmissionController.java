@@ -1,6 +1,5 @@
 package dev.imageservice.processing;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,32 +15,45 @@ import java.util.concurrent.TimeUnit;
  * (what is left of the {@link Permit} after {@link Permit#keepOnly}).
  *
  * <p>{@link #admit} never blocks a thread: a request that does not fit waits as an entry of a
- * bounded first-come, first-served queue and its future completes when it fits. At most
+ * bounded queue and its future completes when it fits. At most
  * {@code maxConcurrent} requests are in work at once, and their work must fit the budget next to
  * everything else counted; one request in work alone is always admitted (it passed the per-image
  * limits), so the queue always moves. A waiter is refused as overloaded when the queue is full or
  * its wait passes {@code maxQueueWait}, ends with DEADLINE_EXCEEDED at its caller's deadline, and
- * leaves the queue when its future is cancelled. Strict FIFO: a large image at the head is not
- * overtaken by small ones behind it, so it cannot starve.
- *
- * <p>Fairness between clients (issue 12) plugs in at {@link #grantable()}: the choice of which
- * waiter goes next is made there and only there.
+ * leaves the queue when its future is cancelled. The queue is first-come, first-served per
+ * client and served in turns among clients ({@link FairShareQueue}); one client may have at most
+ * {@code maxQueuedPerClient} waiting. The next waiter is not overtaken by small ones behind it, so
+ * a large image cannot starve. The choice of which waiter goes next is made in
+ * {@link #grantable()} and only there.
  */
 public final class AdmissionController {
     private final int maxConcurrent;
     private final long budgetBytes;
     private final int maxQueued;
+    private final int maxQueuedPerClient;
     private final long maxQueueWaitNanos;
 
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    /** Served in turns among clients (issue 12): see {@link FairShareQueue}. */
+    private final FairShareQueue<Waiter> queue = new FairShareQueue<>(waiter -> waiter.client);
     private int inFlight;
     private long bytesInUse;
     /** The part of bytesInUse that is work or output (not inputs). */
     private long workAndOutputBytes;
     private long bytesWaiting;
     private boolean shutDown;
-    /** Recent time an image takes in work (moving average), to tell which waiters can finish at shutdown. */
+    /**
+     * Recent time in work per image, and per byte of work for images large enough that the fixed
+     * cost of a call does not dominate (moving averages), to tell which waiters can finish at
+     * shutdown: an image takes at least the recent time, more if it is large.
+     */
     private long workNanosAverage;
+    private double workNanosPerByte;
+    /** Images with less work than this tell little about the time per byte. */
+    static final long RATE_SAMPLE_MIN_BYTES = 1 << 20;
+    /** Until a large image was done: a slow core with a cold JIT (2 MP, ~20 MB of work: 100 ms). */
+    static final double UNKNOWN_WORK_NANOS_PER_BYTE = 5;
+    /** An image may take this many times the recent rate (GC, a busy machine) and still finish in time. */
+    static final int SHUTDOWN_SAFETY_FACTOR = 2;
     /** Once shutdown began: when the grace period ends (System.nanoTime()). */
     private long graceEndsNanos;
 
@@ -49,6 +61,7 @@ public final class AdmissionController {
         this.maxConcurrent = limits.maxConcurrent();
         this.budgetBytes = limits.memoryBudgetBytes();
         this.maxQueued = limits.maxQueued();
+        this.maxQueuedPerClient = limits.maxQueuedPerClient();
         this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
     }
 
@@ -130,8 +143,11 @@ public final class AdmissionController {
         private final long grantedAt = System.nanoTime();
         private boolean slotFreed;
 
+        private final long granted;
+
         private Permit(long bytes) {
             super(bytes, true);
+            this.granted = bytes;
         }
 
         /**
@@ -144,6 +160,10 @@ public final class AdmissionController {
             synchronized (AdmissionController.this) {
                 long took = System.nanoTime() - grantedAt;
                 workNanosAverage = workNanosAverage == 0 ? took : (workNanosAverage * 4 + took) / 5;
+                if (granted >= RATE_SAMPLE_MIN_BYTES) {
+                    double perByte = (double) took / granted;
+                    workNanosPerByte = workNanosPerByte == 0 ? perByte : (workNanosPerByte * 4 + perByte) / 5;
+                }
                 freeSlot();
                 release();
                 kept = new Lease(bytes, true);
@@ -171,11 +191,13 @@ public final class AdmissionController {
     private final class Waiter {
         final long bytes;
         final long heldBytes;
+        final String client;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
 
-        Waiter(long bytes, long heldBytes) {
+        Waiter(long bytes, long heldBytes, String client) {
             this.bytes = bytes;
             this.heldBytes = heldBytes;
+            this.client = client;
         }
     }
 
@@ -217,7 +239,7 @@ public final class AdmissionController {
      * @param heldBytes what the request already holds (its input, counted with {@link #tryHold})
      */
     public CompletableFuture<Permit> admit(long workBytes, long heldBytes, RequestContext context) {
-        Waiter waiter = new Waiter(workBytes, heldBytes);
+        Waiter waiter = new Waiter(workBytes, heldBytes, context.client());
         List<Grant> grants;
         synchronized (this) {
             if (shutDown) {
@@ -231,7 +253,12 @@ public final class AdmissionController {
                         "the service is overloaded: " + inFlight + " images in work and " + queue.size()
                                 + " waiting (the limit); try again later"));
             }
-            queue.addLast(waiter);
+            if (queue.queuedBy(waiter.client) >= maxQueuedPerClient) {
+                return CompletableFuture.failedFuture(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                        "the service is overloaded: this client has " + queue.queuedBy(waiter.client)
+                                + " requests waiting (the limit per client); try again later"));
+            }
+            queue.add(waiter);
             bytesWaiting += heldBytes;
             grants = List.of();
         }
@@ -261,14 +288,17 @@ public final class AdmissionController {
         synchronized (this) {
             shutDown = true;
             graceEndsNanos = System.nanoTime() + graceNanos;
-            int position = 0;
+            // When each waiter would be done: what is in work now, the work of those ahead shared
+            // among the work slots, then its own.
+            long inWork = inFlight > 0 ? expectedNanos(workAndOutputBytes / inFlight) : 0;
+            long ahead = 0;
             for (Waiter waiter : queue) {
-                // Rounds of work before this one is done: what is in work now, those ahead, itself.
-                long rounds = (inFlight > 0 ? 1 : 0) + position / maxConcurrent + 1;
-                if (workNanosAverage * rounds > graceNanos) {
+                long own = expectedNanos(waiter.bytes);
+                if (inWork + ahead / maxConcurrent + own > graceNanos) {
                     refused.add(waiter);
+                } else {
+                    ahead += own;
                 }
-                position++;
             }
         }
         refused.forEach(waiter -> waiter.future.completeExceptionally(shuttingDown()));
@@ -289,8 +319,8 @@ public final class AdmissionController {
     /** Takes the waiters that fit off the head of the queue. Called with the lock held. */
     private List<Grant> grantable() {
         List<Grant> grants = null;
-        while (!queue.isEmpty() && fits(queue.peekFirst().bytes)) {
-            Waiter head = queue.removeFirst();
+        while (!queue.isEmpty() && fits(queue.peek().bytes)) {
+            Waiter head = queue.poll();
             bytesWaiting -= head.heldBytes;
             if (head.future.isDone()) {
                 continue;
@@ -298,7 +328,7 @@ public final class AdmissionController {
             if (grants == null) {
                 grants = new ArrayList<>(2);
             }
-            if (shutDown && System.nanoTime() + workNanosAverage * 3 / 2 - graceEndsNanos > 0) {
+            if (shutDown && System.nanoTime() + expectedNanos(head.bytes) - graceEndsNanos > 0) {
                 // It would not be done before the grace period ends: refuse it now, never start it.
                 grants.add(new Grant(head.future, null));
                 continue;
@@ -313,6 +343,12 @@ public final class AdmissionController {
      * inputs are held): then an image larger than what is left goes alone, so the queue always moves
      * and the budget is exceeded by at most that one image's work.
      */
+    /** How long this much work may take, with room for a slower turn than the recent ones. */
+    private long expectedNanos(long workBytes) {
+        double perByte = workNanosPerByte > 0 ? workNanosPerByte : UNKNOWN_WORK_NANOS_PER_BYTE;
+        return (long) (Math.max(workNanosAverage, perByte * workBytes) * SHUTDOWN_SAFETY_FACTOR);
+    }
+
     private boolean fits(long workBytes) {
         return inFlight < maxConcurrent
                 && (bytesInUse + workBytes <= budgetBytes || (inFlight == 0 && workAndOutputBytes == 0));

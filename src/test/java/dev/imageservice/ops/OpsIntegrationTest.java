@@ -79,6 +79,9 @@ class OpsIntegrationTest {
         assertThat(checks.path("grpc-server").path("healthy").asBoolean()).isTrue();
         assertThat(checks.path("grpc-server").path("message").asText())
                 .isEqualTo("serving on port " + ((ImageServiceApplication) APP.getApplication()).grpcServer().getPort());
+        assertThat(checks.path("deadlocks").path("healthy").asBoolean()).isTrue();
+        assertThat(APP.getEnvironment().healthChecks().getHealthCheck("deadlocks"))
+                .as("the deadlock search (a safepoint) is not run per probe").isInstanceOf(CachedHealthCheck.class);
     }
 
     @Test
