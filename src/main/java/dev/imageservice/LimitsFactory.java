@@ -47,7 +47,7 @@ public class LimitsFactory {
      */
     @NotNull
     @MinDataSize(value = 16, unit = DataSizeUnit.MEBIBYTES)
-    private DataSize memoryBudget = DataSize.mebibytes(512);
+    private DataSize memoryBudget = DataSize.mebibytes(640);
 
     /** Requests that may wait for admission; beyond that they are refused as overloaded. */
     @Min(0)
