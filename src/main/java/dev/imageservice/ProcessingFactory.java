@@ -2,9 +2,9 @@ package dev.imageservice;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageservice.processing.AdmissionController;
-import dev.imageservice.processing.Codecs;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.PipelineImageProcessor;
+import dev.imageservice.processing.codec.Codecs;
 import jakarta.validation.constraints.NotNull;
 import java.util.concurrent.Executor;
 

@@ -13,7 +13,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.imageservice.processing.ImageOperation;
 import dev.imageservice.processing.OpenCvLibrary;
-import dev.imageservice.processing.SwapChannels;
+import dev.imageservice.processing.operation.SwapChannels;
 
 /**
  * The one-way imports between the rooms of the code: one core processor that knows nothing of
@@ -46,6 +46,14 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.imageservice.processing.format..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.imageservice.processing.format..", "java..")
             .because("reading headers needs bytes only; codecs and the pipeline build on it");
+
+    @ArchTest
+    static final ArchRule codecsDoNotKnowThePipeline = noClasses()
+            .that().resideInAPackage("dev.imageservice.processing.codec..")
+            .should().dependOnClassesThat().haveSimpleNameStartingWith("Pipeline")
+            .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Admission")
+            .orShould().dependOnClassesThat().haveSimpleNameStartingWith("OperationPlan")
+            .because("a codec turns bytes into pixels and back; planning, admission and the pipeline use codecs, not the reverse");
 
     @ArchTest
     static final ArchRule grpcDoesNotImportHttp = noClasses()

@@ -3,7 +3,7 @@ package dev.imageservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.imageservice.processing.Codecs;
+import dev.imageservice.processing.codec.Codecs;
 import dev.imageservice.testing.ConfigFiles;
 import io.dropwizard.configuration.ConfigurationParsingException;
 import java.nio.file.Path;

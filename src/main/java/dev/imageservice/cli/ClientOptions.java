@@ -10,8 +10,8 @@ import dev.imageservice.grpc.proto.OutputFormat;
 import dev.imageservice.grpc.proto.Resize;
 import dev.imageservice.grpc.proto.Rotate;
 import dev.imageservice.processing.ImageOperation;
-import dev.imageservice.processing.SwapChannels;
 import dev.imageservice.processing.operation.OperationSyntax;
+import dev.imageservice.processing.operation.SwapChannels;
 import java.util.List;
 import java.util.Locale;
 

@@ -7,13 +7,13 @@ import dev.imageservice.processing.ImageOperation;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.OutputFormat;
 import dev.imageservice.processing.ProcessingOptions;
-import dev.imageservice.processing.SwapChannels;
 import dev.imageservice.processing.operation.AutoOrient;
 import dev.imageservice.processing.operation.Crop;
 import dev.imageservice.processing.operation.Flip;
 import dev.imageservice.processing.operation.Grayscale;
 import dev.imageservice.processing.operation.Resize;
 import dev.imageservice.processing.operation.Rotate;
+import dev.imageservice.processing.operation.SwapChannels;
 import java.util.ArrayList;
 import java.util.List;
 

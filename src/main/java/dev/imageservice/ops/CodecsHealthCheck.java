@@ -1,7 +1,7 @@
 package dev.imageservice.ops;
 
 import com.codahale.metrics.health.HealthCheck;
-import dev.imageservice.processing.Codecs;
+import dev.imageservice.processing.codec.Codecs;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,10 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.codec.ImageEncoder;
+import dev.imageservice.processing.codec.OpenCvLossyEncoder;
+import dev.imageservice.processing.codec.ShrinkOnLoad;
 import dev.imageservice.processing.format.ImageFormat;
+import dev.imageservice.processing.operation.SwapChannels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;

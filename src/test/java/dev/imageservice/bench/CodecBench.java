@@ -1,16 +1,16 @@
 package dev.imageservice.bench;
 
-import dev.imageservice.processing.Codecs;
-import dev.imageservice.processing.FastDecoder;
-import dev.imageservice.processing.OpenCvDecoder;
 import dev.imageservice.processing.OpenCvLibrary;
-import dev.imageservice.processing.OpenCvPngEncoder;
 import dev.imageservice.processing.PipelineImageProcessor;
-import dev.imageservice.processing.PngEncoder;
-import dev.imageservice.processing.SwapChannels;
-import dev.imageservice.processing.TurboJpegDecoder;
+import dev.imageservice.processing.codec.Codecs;
+import dev.imageservice.processing.codec.FastDecoder;
+import dev.imageservice.processing.codec.OpenCvDecoder;
+import dev.imageservice.processing.codec.OpenCvPngEncoder;
+import dev.imageservice.processing.codec.PngEncoder;
+import dev.imageservice.processing.codec.TurboJpegDecoder;
 import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.processing.format.ImageHeader;
+import dev.imageservice.processing.operation.SwapChannels;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestLimits;
 import java.io.ByteArrayInputStream;

@@ -56,7 +56,7 @@ class GrpcMappingInProcessTest {
     }
 
     private ImageServiceGrpc.ImageServiceBlockingStub startPipeline() throws Exception {
-        return start(PipelineImageProcessor.channelSwapToPng(LIMITS, dev.imageservice.processing.Codecs.FAST, budget, threads));
+        return start(PipelineImageProcessor.channelSwapToPng(LIMITS, dev.imageservice.processing.codec.Codecs.FAST, budget, threads));
     }
 
     private static ImageRequest request(byte[] image) {

@@ -1,14 +1,14 @@
 package dev.imageservice.ops;
 
-import dev.imageservice.testing.TestLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.health.HealthCheck;
 import dev.imageservice.processing.ImageOperation;
 import dev.imageservice.processing.ImageProcessingException;
-import dev.imageservice.processing.OpenCvDecoder;
-import dev.imageservice.processing.OpenCvPngEncoder;
 import dev.imageservice.processing.PipelineImageProcessor;
+import dev.imageservice.processing.codec.OpenCvDecoder;
+import dev.imageservice.processing.codec.OpenCvPngEncoder;
+import dev.imageservice.testing.TestLimits;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Mat;
 

@@ -2,13 +2,13 @@ package dev.imageservice.testing;
 
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.processing.AdmissionController;
-import dev.imageservice.processing.Codecs;
-import dev.imageservice.processing.ImageDecoder;
-import dev.imageservice.processing.format.ImageHeader;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.PipelineImageProcessor;
-import dev.imageservice.processing.SwapChannels;
+import dev.imageservice.processing.codec.Codecs;
+import dev.imageservice.processing.codec.ImageDecoder;
+import dev.imageservice.processing.format.ImageHeader;
+import dev.imageservice.processing.operation.SwapChannels;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;

@@ -1,7 +1,7 @@
 package dev.imageservice.processing.operation;
 
 import dev.imageservice.processing.ImageOperation;
-import dev.imageservice.processing.SwapChannels;
+import dev.imageservice.processing.operation.SwapChannels;
 import java.util.Locale;
 
 /**

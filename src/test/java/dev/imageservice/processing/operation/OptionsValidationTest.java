@@ -11,7 +11,7 @@ import dev.imageservice.processing.OutputFormat;
 import dev.imageservice.processing.PipelineImageProcessor;
 import dev.imageservice.processing.ProcessingOptions;
 import dev.imageservice.processing.RequestContext;
-import dev.imageservice.processing.SwapChannels;
+import dev.imageservice.processing.operation.SwapChannels;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestLimits;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import com.sun.jna.Pointer;
+import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.format.ImageFormat;
 import dev.imageservice.processing.format.ImageHeader;
 import java.util.Locale;

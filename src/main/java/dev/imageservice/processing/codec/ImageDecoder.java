@@ -1,4 +1,4 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import dev.imageservice.processing.format.ImageHeader;
 import org.opencv.core.Mat;

@@ -1,5 +1,6 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
+import dev.imageservice.processing.Dimensions;
 import dev.imageservice.processing.format.ImageFormat;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
@@ -11,13 +12,13 @@ import org.opencv.imgcodecs.Imgcodecs;
  * shrink-on-load does): only the needed frequencies are computed, so a 12 MP photo meant for an
  * 800x600 thumbnail costs a fraction of a full decode. Other formats have no such shortcut.
  */
-final class ShrinkOnLoad {
+public final class ShrinkOnLoad {
 
     private ShrinkOnLoad() {
     }
 
     /** The factor (1, 2, 4 or 8) to decode {@code format} at for a resample {@code shrink} times smaller. */
-    static int factor(ImageFormat format, double shrink) {
+    public static int factor(ImageFormat format, double shrink) {
         if (format != ImageFormat.JPEG) {
             return 1;
         }
@@ -30,7 +31,7 @@ final class ShrinkOnLoad {
     }
 
     /** The size libjpeg gives a JPEG of {@code full} at 1/factor: rounded up. */
-    static Dimensions reduced(Dimensions full, int factor) {
+    public static Dimensions reduced(Dimensions full, int factor) {
         return new Dimensions((full.width() + factor - 1) / factor, (full.height() + factor - 1) / factor);
     }
 
@@ -38,7 +39,7 @@ final class ShrinkOnLoad {
      * The JPEG decoded at 1/factor, in the channels a full decode gives (gray stays gray), or null
      * when OpenCV cannot (the caller then decodes in full).
      */
-    static Mat decode(byte[] data, int factor) {
+    public static Mat decode(byte[] data, int factor) {
         boolean gray = JpegFrame.components(data) == 1;
         int flags = switch (factor) {
             case 2 -> gray ? Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2 : Imgcodecs.IMREAD_REDUCED_COLOR_2;

@@ -1,4 +1,4 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;

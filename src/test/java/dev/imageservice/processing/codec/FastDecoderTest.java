@@ -1,13 +1,15 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageservice.processing.ImageProcessingException;
+import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.processing.format.JpegTraits;
 import dev.imageservice.testing.EdgeCases;
 import dev.imageservice.testing.JpegSegments;
-import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
+import dev.imageservice.testing.TestImages;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;

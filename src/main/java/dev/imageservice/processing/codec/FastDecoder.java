@@ -1,5 +1,6 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
+import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.format.ImageHeader;
 import dev.imageservice.processing.format.JpegTraits;
 import java.awt.image.BufferedImage;

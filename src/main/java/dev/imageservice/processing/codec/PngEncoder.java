@@ -1,5 +1,8 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
+import dev.imageservice.processing.ImageOperation;
+import dev.imageservice.processing.ImageProcessingException;
+import dev.imageservice.processing.operation.SwapChannels;
 import java.util.Optional;
 import java.util.zip.CRC32;
 import org.opencv.core.CvType;

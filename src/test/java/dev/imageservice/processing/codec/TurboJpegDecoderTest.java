@@ -1,14 +1,16 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.imageservice.processing.ImageProcessingException;
+import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.testing.EdgeCases;
 import dev.imageservice.testing.JpegSegments;
-import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
+import dev.imageservice.testing.TestImages;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.util.Arrays;
@@ -45,7 +47,7 @@ class TurboJpegDecoderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.imageservice.processing.FastDecoderTest#plainJpegs")
+    @MethodSource("dev.imageservice.processing.codec.FastDecoderTest#plainJpegs")
     void plainJpegsDecodeToOpenCvsPixels(FastDecoderTest.Variant variant) {
         assertThat(decode(fastOnly, variant.jpeg())).isEqualTo(decode(OPENCV, variant.jpeg()));
     }

@@ -1,10 +1,12 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.imageservice.testing.TestImages;
+import dev.imageservice.processing.ImageOperation;
+import dev.imageservice.processing.operation.SwapChannels;
 import dev.imageservice.testing.TestImages.Pixels;
+import dev.imageservice.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
+import dev.imageservice.processing.ImageOperation;
 import java.util.Optional;
 import org.opencv.core.Mat;
 

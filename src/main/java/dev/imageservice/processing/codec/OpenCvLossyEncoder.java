@@ -1,5 +1,7 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
+import dev.imageservice.processing.ImageProcessingException;
+import dev.imageservice.processing.OutputFormat;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;

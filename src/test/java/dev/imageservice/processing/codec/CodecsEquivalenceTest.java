@@ -1,10 +1,12 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageservice.processing.PipelineImageProcessor;
+import dev.imageservice.processing.ProcessedImage;
 import dev.imageservice.testing.EdgeCases;
-import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
+import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestLimits;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.operation;
 
+import dev.imageservice.processing.ImageOperation;
 import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 

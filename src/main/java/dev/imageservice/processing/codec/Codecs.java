@@ -1,4 +1,4 @@
-package dev.imageservice.processing;
+package dev.imageservice.processing.codec;
 
 /**
  * Which codec implementations the pipeline uses. {@link #FAST} is ours and measurably faster at
