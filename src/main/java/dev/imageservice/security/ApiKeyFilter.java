@@ -1,7 +1,7 @@
 package dev.imageservice.security;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.imageservice.ops.MetricNames;
+import dev.imageservice.ops.metrics.MetricNames;
 import io.dropwizard.jersey.errors.ErrorMessage;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;

@@ -1,7 +1,7 @@
 package dev.imageservice.security;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.imageservice.ops.MetricNames;
+import dev.imageservice.ops.metrics.MetricNames;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener;

@@ -64,13 +64,11 @@ public class SecurityFactory {
     }
 
     /**
-     * Registers the HTTP side: the API key check of /api/*, short or stalled bodies as 400/408,
-     * security headers and JSON error pages on both ports, CORS, and the admin tasks switch.
+     * Registers the HTTP side: the API key check of /api/*, security headers and JSON error pages on
+     * both ports, CORS, and the admin tasks switch.
      */
     public void registerHttp(Environment environment) {
         apiKeys().ifPresent(keys -> environment.jersey().register(new ApiKeyFilter(keys, environment.metrics())));
-        environment.jersey().register(new BodyReadFailureMapper());
-        environment.jersey().register(new BodyReadFailureMapper.JettyBadMessage());
         EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
         environment.servlets().addFilter("security-headers", new SecurityHeadersFilter())
                 .addMappingForUrlPatterns(requests, false, "/*");
