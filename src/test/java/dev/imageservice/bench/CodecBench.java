@@ -1,8 +1,10 @@
 package dev.imageservice.bench;
 
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.PipelineImageProcessor;
 import dev.imageservice.processing.codec.Codecs;
+import dev.imageservice.processing.codec.EncoderStages;
 import dev.imageservice.processing.codec.FastDecoder;
 import dev.imageservice.processing.codec.OpenCvDecoder;
 import dev.imageservice.processing.codec.OpenCvPngEncoder;
@@ -80,8 +82,11 @@ public final class CodecBench {
         SwapChannels swap = new SwapChannels();
         OpenCvPngEncoder openCvPng = new OpenCvPngEncoder();
         PngEncoder ourPng = new PngEncoder(PngEncoder.ChannelOrder.RGB);
-        PipelineImageProcessor stock = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.OPENCV);
-        PipelineImageProcessor fast = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.FAST);
+        // Work on the calling thread (a direct executor), so that its CPU time is all of the work.
+        PipelineImageProcessor stock = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.OPENCV,
+                new AdmissionController(TestLimits.DEFAULTS), Runnable::run);
+        PipelineImageProcessor fast = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.FAST,
+                new AdmissionController(TestLimits.DEFAULTS), Runnable::run);
         ImageHeader jpegHeader = FormatProbe.probe(jpeg);
         Mat decoded = openCvDecoder.decode(jpeg, jpegHeader);
         int width = decoded.cols();
@@ -99,9 +104,17 @@ public final class CodecBench {
         variants.put("swap: cvtColor BGR2RGB", () -> release(swap.apply(decoded)));
         variants.put("encode PNG: OpenCV imencode", () -> openCvPng.encode(swapped));
         variants.put("encode PNG: ours (swap fused)", () -> ourPng.encode(decoded));
+        if (decoded.channels() == 3 && decoded.depth() == 0) {
+            variants.putAll(EncoderStages.of(decoded));
+        }
         variants.put("whole: stock (opencv)", () -> stock.process(jpeg));
         variants.put("whole: fast", () -> fast.process(jpeg));
 
+        String only = System.getProperty("variants");
+        if (only != null) {
+            // -Dvariants=TurboJPEG,ours,whole: only the variants whose name contains one of these
+            variants.keySet().removeIf(key -> Arrays.stream(only.split(",")).noneMatch(key::contains));
+        }
         Map<String, List<Long>> times = new LinkedHashMap<>();
         Map<String, List<Long>> cpuTimes = new LinkedHashMap<>();
         variants.keySet().forEach(key -> times.put(key, new ArrayList<>()));
