@@ -40,8 +40,19 @@ public final class AdmissionController {
     private long workAndOutputBytes;
     private long bytesWaiting;
     private boolean shutDown;
-    /** Recent time an image takes in work (moving average), to tell which waiters can finish at shutdown. */
+    /**
+     * Recent time in work per image, and per byte of work for images large enough that the fixed
+     * cost of a call does not dominate (moving averages), to tell which waiters can finish at
+     * shutdown: an image takes at least the recent time, more if it is large.
+     */
     private long workNanosAverage;
+    private double workNanosPerByte;
+    /** Images with less work than this tell little about the time per byte. */
+    static final long RATE_SAMPLE_MIN_BYTES = 1 << 20;
+    /** Until a large image was done: a slow core with a cold JIT (2 MP, ~20 MB of work: 100 ms). */
+    static final double UNKNOWN_WORK_NANOS_PER_BYTE = 5;
+    /** An image may take this many times the recent rate (GC, a busy machine) and still finish in time. */
+    static final int SHUTDOWN_SAFETY_FACTOR = 2;
     /** Once shutdown began: when the grace period ends (System.nanoTime()). */
     private long graceEndsNanos;
 
@@ -130,8 +141,11 @@ public final class AdmissionController {
         private final long grantedAt = System.nanoTime();
         private boolean slotFreed;
 
+        private final long granted;
+
         private Permit(long bytes) {
             super(bytes, true);
+            this.granted = bytes;
         }
 
         /**
@@ -144,6 +158,10 @@ public final class AdmissionController {
             synchronized (AdmissionController.this) {
                 long took = System.nanoTime() - grantedAt;
                 workNanosAverage = workNanosAverage == 0 ? took : (workNanosAverage * 4 + took) / 5;
+                if (granted >= RATE_SAMPLE_MIN_BYTES) {
+                    double perByte = (double) took / granted;
+                    workNanosPerByte = workNanosPerByte == 0 ? perByte : (workNanosPerByte * 4 + perByte) / 5;
+                }
                 freeSlot();
                 release();
                 kept = new Lease(bytes, true);
@@ -261,14 +279,17 @@ public final class AdmissionController {
         synchronized (this) {
             shutDown = true;
             graceEndsNanos = System.nanoTime() + graceNanos;
-            int position = 0;
+            // When each waiter would be done: what is in work now, the work of those ahead shared
+            // among the work slots, then its own.
+            long inWork = inFlight > 0 ? expectedNanos(workAndOutputBytes / inFlight) : 0;
+            long ahead = 0;
             for (Waiter waiter : queue) {
-                // Rounds of work before this one is done: what is in work now, those ahead, itself.
-                long rounds = (inFlight > 0 ? 1 : 0) + position / maxConcurrent + 1;
-                if (workNanosAverage * rounds > graceNanos) {
+                long own = expectedNanos(waiter.bytes);
+                if (inWork + ahead / maxConcurrent + own > graceNanos) {
                     refused.add(waiter);
+                } else {
+                    ahead += own;
                 }
-                position++;
             }
         }
         refused.forEach(waiter -> waiter.future.completeExceptionally(shuttingDown()));
@@ -298,7 +319,7 @@ public final class AdmissionController {
             if (grants == null) {
                 grants = new ArrayList<>(2);
             }
-            if (shutDown && System.nanoTime() + workNanosAverage * 3 / 2 - graceEndsNanos > 0) {
+            if (shutDown && System.nanoTime() + expectedNanos(head.bytes) - graceEndsNanos > 0) {
                 // It would not be done before the grace period ends: refuse it now, never start it.
                 grants.add(new Grant(head.future, null));
                 continue;
@@ -313,6 +334,12 @@ public final class AdmissionController {
      * inputs are held): then an image larger than what is left goes alone, so the queue always moves
      * and the budget is exceeded by at most that one image's work.
      */
+    /** How long this much work may take, with room for a slower turn than the recent ones. */
+    private long expectedNanos(long workBytes) {
+        double perByte = workNanosPerByte > 0 ? workNanosPerByte : UNKNOWN_WORK_NANOS_PER_BYTE;
+        return (long) (Math.max(workNanosAverage, perByte * workBytes) * SHUTDOWN_SAFETY_FACTOR);
+    }
+
     private boolean fits(long workBytes) {
         return inFlight < maxConcurrent
                 && (bytesInUse + workBytes <= budgetBytes || (inFlight == 0 && workAndOutputBytes == 0));

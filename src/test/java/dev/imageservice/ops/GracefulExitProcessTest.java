@@ -65,6 +65,17 @@ class GracefulExitProcessTest {
 
     @Test
     void sigtermLetsRequestsInFlightOnBothTransportsFinishAndExitsZero() throws Exception {
+        try {
+            sigtermWhileRequestsAreInFlight();
+        } catch (Throwable failure) {
+            // What the service said is the first thing one needs to understand a failure here.
+            outputReader.join(TimeUnit.SECONDS.toMillis(5));
+            System.out.println("service output:\n" + String.join("\n", output));
+            throw failure;
+        }
+    }
+
+    private void sigtermWhileRequestsAreInFlight() throws Exception {
         service = start();
         Matcher ports = awaitReadyLine();
         int httpPort = Integer.parseInt(ports.group(1));

@@ -205,8 +205,8 @@ class AdmissionControllerTest {
         CompletableFuture<AdmissionController.Permit> third = admission.admit(1, 0, RequestContext.NONE);
         CompletableFuture<AdmissionController.Permit> last = admission.admit(1, 0, RequestContext.NONE);
 
-        // 3.5 images of grace: the one in work and two more fit, the fourth does not.
-        admission.shutdown(pace * 7 / 2);
+        // 3.5 images of grace (with the safety factor): the one in work and two more fit, the fourth does not.
+        admission.shutdown(pace * 7 / 2 * AdmissionController.SHUTDOWN_SAFETY_FACTOR);
 
         assertThat(kindOf(last)).isEqualTo(Kind.SHUTTING_DOWN);
         assertThat(second).isNotDone();
