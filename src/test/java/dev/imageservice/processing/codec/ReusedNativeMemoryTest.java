@@ -23,7 +23,7 @@ class ReusedNativeMemoryTest {
     }
 
     private static final OpenCvDecoder OPENCV = new OpenCvDecoder();
-    // 2400 x 2400 x 3 = 17 MB of pixels: above ReusedNativeMemory.MIN_PIXEL_BYTES.
+    // 2400 x 2400 x 3 = 17 MB of pixels: in the kept range.
     private static byte[] first;
     private static byte[] second;
 
