@@ -3,34 +3,33 @@ package dev.imageservice;
 import dev.imageservice.cli.BenchCommand;
 import dev.imageservice.cli.ClientCommand;
 import dev.imageservice.cli.SampleImagesCommand;
+import dev.imageservice.config.ProcessingFactory;
 import dev.imageservice.grpc.GrpcServer;
 import dev.imageservice.grpc.ImageGrpcService;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.ops.AdmissionGauges;
-import dev.imageservice.ops.CodecsHealthCheck;
-import dev.imageservice.ops.GracefulExit;
-import dev.imageservice.ops.GrpcHealthReporter;
-import dev.imageservice.ops.GrpcMetricsInterceptor;
-import dev.imageservice.ops.GrpcServerHealthCheck;
-import dev.imageservice.ops.HttpMetricsFilter;
-import dev.imageservice.ops.LoadSignalGauges;
-import dev.imageservice.ops.MeteredImageProcessor;
-import dev.imageservice.ops.ProcessorHealthCheck;
-import dev.imageservice.ops.PrometheusExposition;
-import dev.imageservice.ops.PrometheusMetrics;
-import dev.imageservice.ops.ReadyLogger;
+import dev.imageservice.ops.metrics.AdmissionGauges;
+import dev.imageservice.ops.health.CodecsHealthCheck;
+import dev.imageservice.ops.lifecycle.GracefulExit;
+import dev.imageservice.ops.health.GrpcHealthReporter;
+import dev.imageservice.ops.metrics.GrpcMetricsInterceptor;
+import dev.imageservice.ops.health.GrpcServerHealthCheck;
+import dev.imageservice.ops.metrics.HttpMetricsFilter;
+import dev.imageservice.ops.metrics.LoadSignalGauges;
+import dev.imageservice.ops.metrics.MeteredImageProcessor;
+import dev.imageservice.ops.health.ProcessorHealthCheck;
+import dev.imageservice.ops.metrics.PrometheusExposition;
+import dev.imageservice.ops.metrics.PrometheusMetrics;
+import dev.imageservice.ops.lifecycle.ReadyLogger;
 import dev.imageservice.ops.requests.GrpcRequestInterceptor;
 import dev.imageservice.ops.status.StatusSampler;
 import dev.imageservice.ops.status.StatusServlet;
 import dev.imageservice.ops.requests.HttpRequestFilter;
-import dev.imageservice.ops.requests.RequestIdExceptionMapper;
 import dev.imageservice.ops.requests.TracedImageProcessor;
 import dev.imageservice.ops.requests.Tracing;
-import dev.imageservice.ops.ReadinessServlet;
-import dev.imageservice.ops.ReadyLogger;
-import dev.imageservice.ops.ShutdownHealthCheck;
+import dev.imageservice.ops.health.ReadinessServlet;
+import dev.imageservice.ops.health.ShutdownHealthCheck;
 import dev.imageservice.http.ActiveLimits;
-import dev.imageservice.http.ImageProcessingExceptionMapper;
+import dev.imageservice.http.ApiExceptionMapper;
 import dev.imageservice.http.LimitsResource;
 import dev.imageservice.http.ProcessResource;
 import dev.imageservice.http.RequestSizeLimitFilter;
@@ -74,6 +73,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     private ProcessingFactory processing = new ProcessingFactory();
 
     public static void main(String[] args) throws Exception {
+        dev.imageservice.ops.NativeMemoryTuning.apply(); // before the threads that malloc exist
         if (args.length > 0 && "server".equals(args[0])) {
             // A planned stop (SIGTERM from a process manager, Ctrl-C) drains and exits 0, not 143.
             GracefulExit.onTerminationSignals();
@@ -148,10 +148,13 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.lifecycle().manage(grpcServer);
 
         // Probes get the last result at once; the probe image itself waits for admission in the background.
-        environment.healthChecks().register("processor", new dev.imageservice.ops.CachedHealthCheck(
+        environment.healthChecks().register("processor", new dev.imageservice.ops.health.CachedHealthCheck(
                 new ProcessorHealthCheck(processor),
                 environment.lifecycle().executorService("health-refresh-%d").minThreads(1).maxThreads(1).build(),
                 java.util.concurrent.TimeUnit.SECONDS.toNanos(2)));
+        // The thread deadlock check stops the whole process at a safepoint: cached, not run per probe.
+        dev.imageservice.ops.health.ProbeSafeChecks.cacheDeadlockCheck(environment.healthChecks(),
+                environment.lifecycle().executorService("deadlock-check-%d").minThreads(1).maxThreads(1).build());
         environment.healthChecks().register("grpc-server", new GrpcServerHealthCheck(grpcServer));
         environment.healthChecks().register("codecs", new CodecsHealthCheck(processing.getCodecs()));
         // Managed after the gRPC server, so it starts after it (and its first check sees it serving).
@@ -177,10 +180,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // The HTTP API under /api/*; the rest of the application port is the upload page.
         environment.jersey().setUrlPattern(ProcessResource.URL_PATTERN);
         environment.jersey().register(new RequestSizeLimitFilter(limits.maxInputBytes()));
-        environment.jersey().register(new ImageProcessingExceptionMapper());
+        registerErrorMapping(config, environment);
         environment.jersey().register(new UnreadBodyCloser());
-        environment.jersey().register(new RequestIdExceptionMapper());
-        environment.jersey().register(new RequestIdExceptionMapper.ForIllegalState());
         environment.jersey().register(new ProcessResource(metered, admission, limits.maxInputBytes(),
                 environment.lifecycle().executorService("http-answer-%d").minThreads(HTTP_ANSWER_THREADS)
                         .maxThreads(HTTP_ANSWER_THREADS).allowCoreThreadTimeOut(true).build()));
@@ -208,6 +209,18 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         return processing.build(limits, admission, workers);
     }
 
+    /**
+     * Every throwable on the HTTP API maps in one place: Dropwizard's default mappers (which would
+     * compete with it type by type) are off; its writer interceptor for clients that leave early stays.
+     */
+    private static void registerErrorMapping(ImageServiceConfiguration config, Environment environment) {
+        if (config.getServerFactory() instanceof io.dropwizard.core.server.AbstractServerFactory server) {
+            server.setRegisterDefaultExceptionMappers(false);
+        }
+        environment.jersey().register(new ApiExceptionMapper());
+        environment.jersey().register(io.dropwizard.jersey.errors.EofExceptionWriterInterceptor.class);
+    }
+
     private static long httpGraceNanos(ImageServiceConfiguration config) {
         return config.getServerFactory() instanceof io.dropwizard.core.server.AbstractServerFactory server
                 ? server.getShutdownGracePeriod().toNanoseconds() : Long.MAX_VALUE;
@@ -215,7 +228,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     /** Unreadable request messages answered INVALID_ARGUMENT / RESOURCE_EXHAUSTED instead of UNKNOWN. */
     private static io.grpc.BindableService guarded(io.grpc.BindableService service) {
-        io.grpc.ServerServiceDefinition definition = dev.imageservice.grpc.MalformedMessages.guard(service.bindService());
+        io.grpc.ServerServiceDefinition definition = dev.imageservice.grpc.MalformedMessages.guard(
+                dev.imageservice.grpc.ChunkedImageRequests.apply(service.bindService())); // images parsed in pieces
         return () -> definition;
     }
 

@@ -2,7 +2,9 @@ package dev.imageservice;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageservice.grpc.GrpcServerFactory;
-import dev.imageservice.ops.OpsFactory;
+import dev.imageservice.config.LimitsFactory;
+import dev.imageservice.config.OpsFactory;
+import dev.imageservice.config.ProcessingFactory;
 import dev.imageservice.security.SecurityFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -37,9 +38,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule processingImportsNoOtherRoom = noClasses()
             .that().resideInAPackage("dev.imageservice.processing..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.imageservice", "dev.imageservice.grpc..",
-                    "dev.imageservice.http..", "dev.imageservice.ops..", "dev.imageservice.cli..")
-            .because("transports, ops and the application depend on the processor, never the other way");
+            .should().dependOnClassesThat().resideInAnyPackage("dev.imageservice", "dev.imageservice.config..",
+                    "dev.imageservice.grpc..", "dev.imageservice.http..", "dev.imageservice.ops..",
+                    "dev.imageservice.security..", "dev.imageservice.cli..")
+            .because("transports, ops, config and the application depend on the processor, never the other way");
 
     @ArchTest
     static final ArchRule formatKnowsOnlyTheJdk = classes()
@@ -81,4 +83,57 @@ class ArchitectureTest {
                     .and(not(type(SwapChannels.class))))
             .because("the client and bench commands talk to a server through the wire contract; they share "
                     + "only the generated stubs, the header probe, the operations' syntax and the OpenCV loader");
+
+    @ArchTest
+    static final ArchRule onlyTheApplicationReadsConfig = noClasses()
+            .that().resideOutsideOfPackages("dev.imageservice", "dev.imageservice.config..")
+            .should().dependOnClassesThat().resideInAPackage("dev.imageservice.config..")
+            .because("config.yml's factories build objects for the application's wiring; the objects they build "
+                    + "never look back at the configuration");
+
+    @ArchTest
+    static final ArchRule configHoldsFactoriesOnly = classes()
+            .that().resideInAPackage("dev.imageservice.config..")
+            .and().areTopLevelClasses()
+            .and().doNotHaveSimpleName("package-info")
+            .should().haveSimpleNameEndingWith("Factory")
+            .because("the config room holds config.yml's sections, one XxxFactory each");
+
+    @ArchTest
+    static final ArchRule configHoldsNoLogic = methods()
+            .that().areDeclaredInClassesThat().resideInAPackage("dev.imageservice.config..")
+            .and().arePublic()
+            .should().haveNameMatching("(get|set|is|build)([A-Z].*)?")
+            .because("a factory validates its section and builds its runtime object; the logic lives in what it builds");
+
+    @ArchTest
+    static final ArchRule transportsUseOnlyTheRequestsPartOfOps = noClasses()
+            .that().resideInAnyPackage("dev.imageservice.grpc..", "dev.imageservice.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.imageservice.ops.metrics..",
+                    "dev.imageservice.ops.health..", "dev.imageservice.ops.lifecycle..", "dev.imageservice.ops.status..",
+                    "dev.imageservice.ops.logging..")
+            .because("metrics, health and the lifecycle observe the transports from outside (decorators, "
+                    + "interceptors, filters wired by the application); only request ids and traces travel with a call");
+
+    @ArchTest
+    static final ArchRule lifecycleSitsOnTopOfOps = noClasses()
+            .that().resideInAPackage("dev.imageservice.ops..")
+            .and().resideOutsideOfPackage("dev.imageservice.ops.lifecycle..")
+            .should().dependOnClassesThat().resideInAPackage("dev.imageservice.ops.lifecycle..")
+            .because("startup and shutdown drive health and metrics, never the other way");
+
+    @ArchTest
+    static final ArchRule metricsAndHealthAreSiblings = noClasses()
+            .that().resideInAPackage("dev.imageservice.ops.metrics..")
+            .should().dependOnClassesThat().resideInAPackage("dev.imageservice.ops.health..")
+            .orShould().dependOnClassesThat().resideInAPackage("dev.imageservice.ops.status..")
+            .because("metrics count what happens; health and the status page read them, not the reverse");
+
+    @ArchTest
+    static final ArchRule opsObservesTheTransportsWithoutImportingThem = noClasses()
+            .that().resideInAnyPackage("dev.imageservice.ops.metrics..", "dev.imageservice.ops.requests..",
+                    "dev.imageservice.ops.status..", "dev.imageservice.ops.logging..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.imageservice.grpc..", "dev.imageservice.http..")
+            .because("metrics, request ids, the status page and log formats hook into gRPC and Jersey themselves; "
+                    + "only the gRPC server's health check needs the server it checks");
 }

@@ -1,6 +1,5 @@
 package dev.imageservice.processing;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,30 +9,43 @@ import java.util.concurrent.TimeUnit;
  * The one memory budget of the service and the queue in front of it.
  *
  * <p>Everything a request holds is counted here, in bytes, from the moment a transport accepts it
- * until its last byte is written: its input ({@link #tryHold}, refused at once when the budget has
- * no room for it), the work of decoding and encoding ({@link #admit}: decoded pixels, intermediate
- * buffers and the encoded output), and the encoded output until the transport has written it
- * (what is left of the {@link Permit} after {@link Permit#keepOnly}).
+ * until its last byte is written: its input ({@link #tryHold}), the work of decoding and encoding
+ * ({@link #admit}: decoded pixels, intermediate buffers and the encoded output), and the encoded
+ * output until the transport has written it (what is left of the {@link Permit} after
+ * {@link Permit#keepOnly}).
+ *
+ * <p>The budget has two shares, so that neither can crowd out the other: inputs (of waiting and
+ * working requests alike) hold at most {@link #INPUT_SHARE_PERCENT}% of it, and a request arriving
+ * when that share is full is refused at once as overloaded; work and unwritten outputs hold the
+ * rest. So a long queue of waiting inputs never stops the work that empties it, and the work never
+ * makes an input that has already arrived be refused while the queue has room.
  *
  * <p>{@link #admit} never blocks a thread: a request that does not fit waits as an entry of a
- * bounded first-come, first-served queue and its future completes when it fits. At most
+ * bounded queue and its future completes when it fits. At most
  * {@code maxConcurrent} requests are in work at once, and their work must fit the budget next to
  * everything else counted; one request in work alone is always admitted (it passed the per-image
  * limits), so the queue always moves. A waiter is refused as overloaded when the queue is full or
  * its wait passes {@code maxQueueWait}, ends with DEADLINE_EXCEEDED at its caller's deadline, and
- * leaves the queue when its future is cancelled. Strict FIFO: a large image at the head is not
- * overtaken by small ones behind it, so it cannot starve.
- *
- * <p>Fairness between clients (issue 12) plugs in at {@link #grantable()}: the choice of which
- * waiter goes next is made there and only there.
+ * leaves the queue when its future is cancelled. The queue is first-come, first-served per
+ * client and served in turns among clients ({@link FairShareQueue}); one client may have at most
+ * {@code maxQueuedPerClient} waiting. The next waiter is not overtaken by small ones behind it, so
+ * a large image cannot starve. The choice of which waiter goes next is made in
+ * {@link #grantable()} and only there.
  */
 public final class AdmissionController {
+    /** The part of the budget that inputs may hold; work and outputs have the rest. */
+    public static final int INPUT_SHARE_PERCENT = 65;
+
     private final int maxConcurrent;
     private final long budgetBytes;
+    private final long inputShareBytes;
+    private final long workShareBytes;
     private final int maxQueued;
+    private final int maxQueuedPerClient;
     private final long maxQueueWaitNanos;
 
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    /** Served in turns among clients (issue 12): see {@link FairShareQueue}. */
+    private final FairShareQueue<Waiter> queue = new FairShareQueue<>(waiter -> waiter.client);
     private int inFlight;
     private long bytesInUse;
     /** The part of bytesInUse that is work or output (not inputs). */
@@ -59,7 +71,10 @@ public final class AdmissionController {
     public AdmissionController(Limits limits) {
         this.maxConcurrent = limits.maxConcurrent();
         this.budgetBytes = limits.memoryBudgetBytes();
+        this.inputShareBytes = budgetBytes * INPUT_SHARE_PERCENT / 100;
+        this.workShareBytes = budgetBytes - inputShareBytes;
         this.maxQueued = limits.maxQueued();
+        this.maxQueuedPerClient = limits.maxQueuedPerClient();
         this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
     }
 
@@ -81,7 +96,7 @@ public final class AdmissionController {
 
         /**
          * Counts {@code newBytes} instead: less gives memory back at once; more is refused as
-         * overloaded when the budget has no room (the lease keeps its old size then).
+         * overloaded when its share of the budget has no room (the lease keeps its old size then).
          */
         public void resize(long newBytes) {
             List<Grant> grants;
@@ -91,8 +106,9 @@ public final class AdmissionController {
                         return;
                     }
                     long delta = newBytes - bytes;
-                    if (delta > 0 && bytesInUse + delta > budgetBytes) {
-                        throw overloaded(delta);
+                    if (delta > 0 && (work ? workAndOutputBytes + delta > workShareBytes
+                            : inputBytes() + delta > inputShareBytes)) {
+                        throw overloaded(delta, work);
                     }
                     bytes = newBytes;
                     count(delta);
@@ -189,11 +205,13 @@ public final class AdmissionController {
     private final class Waiter {
         final long bytes;
         final long heldBytes;
+        final String client;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
 
-        Waiter(long bytes, long heldBytes) {
+        Waiter(long bytes, long heldBytes, String client) {
             this.bytes = bytes;
             this.heldBytes = heldBytes;
+            this.client = client;
         }
     }
 
@@ -212,15 +230,15 @@ public final class AdmissionController {
 
     /**
      * Counts {@code bytes} already received (a request's input), or refuses them as overloaded when
-     * the budget has no room, so the transport can let go of them at once.
+     * the inputs' share of the budget has no room, so the transport can let go of them at once.
      */
     public Lease tryHold(long bytes) {
         synchronized (this) {
             if (shutDown) {
                 throw shuttingDown();
             }
-            if (bytesInUse + bytes > budgetBytes) {
-                throw overloaded(bytes);
+            if (inputBytes() + bytes > inputShareBytes) {
+                throw overloaded(bytes, false);
             }
             Lease input = new Lease(bytes, false);
             input.count(bytes);
@@ -235,7 +253,7 @@ public final class AdmissionController {
      * @param heldBytes what the request already holds (its input, counted with {@link #tryHold})
      */
     public CompletableFuture<Permit> admit(long workBytes, long heldBytes, RequestContext context) {
-        Waiter waiter = new Waiter(workBytes, heldBytes);
+        Waiter waiter = new Waiter(workBytes, heldBytes, context.client());
         List<Grant> grants;
         synchronized (this) {
             if (shutDown) {
@@ -249,7 +267,12 @@ public final class AdmissionController {
                         "the service is overloaded: " + inFlight + " images in work and " + queue.size()
                                 + " waiting (the limit); try again later"));
             }
-            queue.addLast(waiter);
+            if (queue.queuedBy(waiter.client) >= maxQueuedPerClient) {
+                return CompletableFuture.failedFuture(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                        "the service is overloaded: this client has " + queue.queuedBy(waiter.client)
+                                + " requests waiting (the limit per client); try again later"));
+            }
+            queue.add(waiter);
             bytesWaiting += heldBytes;
             grants = List.of();
         }
@@ -310,8 +333,8 @@ public final class AdmissionController {
     /** Takes the waiters that fit off the head of the queue. Called with the lock held. */
     private List<Grant> grantable() {
         List<Grant> grants = null;
-        while (!queue.isEmpty() && fits(queue.peekFirst().bytes)) {
-            Waiter head = queue.removeFirst();
+        while (!queue.isEmpty() && fits(queue.peek().bytes)) {
+            Waiter head = queue.poll();
             bytesWaiting -= head.heldBytes;
             if (head.future.isDone()) {
                 continue;
@@ -330,9 +353,9 @@ public final class AdmissionController {
     }
 
     /**
-     * Room for this work next to everything counted, or nothing else in work or being written (only
-     * inputs are held): then an image larger than what is left goes alone, so the queue always moves
-     * and the budget is exceeded by at most that one image's work.
+     * Room for this work in the work share, next to the work and outputs counted, or nothing else in
+     * work or being written: then an image larger than the share goes alone, so the queue always
+     * moves and the budget is exceeded by at most that one image's work.
      */
     /** How long this much work may take, with room for a slower turn than the recent ones. */
     private long expectedNanos(long workBytes) {
@@ -342,7 +365,12 @@ public final class AdmissionController {
 
     private boolean fits(long workBytes) {
         return inFlight < maxConcurrent
-                && (bytesInUse + workBytes <= budgetBytes || (inFlight == 0 && workAndOutputBytes == 0));
+                && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));
+    }
+
+    /** Bytes of inputs counted now. Called with the lock held. */
+    private long inputBytes() {
+        return bytesInUse - workAndOutputBytes;
     }
 
     private Permit grant(long workBytes) {
@@ -352,11 +380,12 @@ public final class AdmissionController {
         return permit;
     }
 
-    private ImageProcessingException overloaded(long bytes) {
+    private ImageProcessingException overloaded(long bytes, boolean work) {
         return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                "the service is overloaded: not enough memory for " + Limits.bytes(bytes) + " more ("
-                        + Limits.bytes(bytesInUse) + " of the " + Limits.bytes(budgetBytes)
-                        + " budget in use); try again later");
+                "the service is overloaded: not enough memory for " + Limits.bytes(bytes) + " more "
+                        + (work ? "work (" + Limits.bytes(workAndOutputBytes) + " of the " + Limits.bytes(workShareBytes)
+                                : "input (" + Limits.bytes(inputBytes()) + " of the " + Limits.bytes(inputShareBytes))
+                        + " for " + (work ? "work and answers" : "inputs") + " in use); try again later");
     }
 
     private static ImageProcessingException shuttingDown() {
@@ -367,6 +396,11 @@ public final class AdmissionController {
     /** The budget, in bytes. */
     public long budgetBytes() {
         return budgetBytes;
+    }
+
+    /** The part of the budget inputs may hold, in bytes. */
+    public long inputShareBytes() {
+        return inputShareBytes;
     }
 
     /** Bytes counted now: inputs (waiting or not), work, outputs not yet written. */

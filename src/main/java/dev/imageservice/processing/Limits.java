@@ -10,6 +10,8 @@ package dev.imageservice.processing;
  *                             written (one image in work alone is always admitted)
  * @param maxQueued            requests that may wait for admission; beyond that, refused as overloaded
  * @param maxQueueWaitNanos    longest wait for admission before a request is refused as overloaded
+ * @param maxQueuedPerClient   requests one client may have waiting (the queue is shared out in turns among
+ *                             clients); beyond that, that client is refused as overloaded
  */
 public record Limits(
         long maxInputBytes,
@@ -17,10 +19,18 @@ public record Limits(
         int maxConcurrent,
         long memoryBudgetBytes,
         int maxQueued,
-        long maxQueueWaitNanos) {
+        long maxQueueWaitNanos,
+        int maxQueuedPerClient) {
+
+    /** Without a per-client cap of its own: one client may fill the whole queue. */
+    public Limits(long maxInputBytes, long maxPixels, int maxConcurrent, long memoryBudgetBytes, int maxQueued,
+            long maxQueueWaitNanos) {
+        this(maxInputBytes, maxPixels, maxConcurrent, memoryBudgetBytes, maxQueued, maxQueueWaitNanos, maxQueued);
+    }
 
     public Limits {
-        if (maxInputBytes < 1 || maxPixels < 1 || maxConcurrent < 1 || maxQueued < 0 || maxQueueWaitNanos < 0) {
+        if (maxInputBytes < 1 || maxPixels < 1 || maxConcurrent < 1 || maxQueued < 0 || maxQueueWaitNanos < 0
+                || maxQueuedPerClient < 0) {
             throw new IllegalArgumentException("limits must be positive: " + this);
         }
         if (memoryBudgetBytes < 1) {
@@ -30,17 +40,18 @@ public record Limits(
 
     /**
      * What decoding, transforming and encoding an image of {@code pixels} pixels holds at most, in
-     * bytes: the decoded pixels (up to 4 channels of 16 bits would be 8 bytes a pixel, but the
-     * common 8-bit RGB is 3), the decoder's own buffer of them, the encoded output while it grows,
-     * plus the input's copy. {@value #WORK_BYTES_PER_PIXEL} bytes a pixel covers 8-bit images with
-     * room to spare (measured peak for a 12 MP JPEG to PNG: about 9 bytes a pixel).
+     * bytes. On the shipped fast path, an 8-bit RGB JPEG to PNG holds: the decoded pixels (a native
+     * Mat, 3 bytes a pixel), the PNG encoder's output buffer (sized at 3/4 of the filtered rows,
+     * 2.25 bytes a pixel), the finished PNG copied out of it (about 2 bytes a pixel for a photo),
+     * and the input's copy for the decoder: {@value #WORK_BYTES_PER_PIXEL} bytes a pixel plus the
+     * input (a 12 MP photo: 92 MiB). Operations count the largest image any step holds.
      */
     public static long workBytes(long pixels, long inputBytes) {
         return pixels * WORK_BYTES_PER_PIXEL + inputBytes;
     }
 
     /** See {@link #workBytes}. */
-    public static final int WORK_BYTES_PER_PIXEL = 10;
+    public static final int WORK_BYTES_PER_PIXEL = 8;
 
     /** Megapixels, for messages: "900 MP", "2.1 MP". */
     public static String megapixels(long pixels) {

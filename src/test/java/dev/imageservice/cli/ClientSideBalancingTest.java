@@ -3,7 +3,7 @@ package dev.imageservice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.UnsafeByteOperations;
-import dev.imageservice.ProcessingFactory;
+import dev.imageservice.config.ProcessingFactory;
 import dev.imageservice.cli.bench.Bench;
 import dev.imageservice.cli.bench.BenchImage;
 import dev.imageservice.cli.bench.BenchOptions;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.ops.MetricNames;
+import dev.imageservice.ops.metrics.MetricNames;
 import dev.imageservice.testing.AppUnderTest;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;

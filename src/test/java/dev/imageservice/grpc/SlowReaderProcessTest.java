@@ -6,7 +6,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.ops.MetricNames;
+import dev.imageservice.ops.metrics.MetricNames;
 import dev.imageservice.testing.LargeImages;
 import dev.imageservice.testing.ChildJvmService;
 import dev.imageservice.testing.TestImages;

@@ -10,7 +10,7 @@ import dev.imageservice.cli.StreamingUpload;
 import dev.imageservice.grpc.proto.ImageChunk;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
-import dev.imageservice.ops.MetricNames;
+import dev.imageservice.ops.metrics.MetricNames;
 import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.LargeImages;
 import dev.imageservice.testing.TestImages;

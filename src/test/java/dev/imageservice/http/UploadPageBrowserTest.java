@@ -1,12 +1,12 @@
 package dev.imageservice.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.ExifImages;
 import dev.imageservice.testing.LargeImages;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import io.dropwizard.testing.ConfigOverride;
@@ -59,7 +59,7 @@ class UploadPageBrowserTest {
 
     private static WebDriver driver;
 
-    private static final String MISSING_BROWSER = "skipped: the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
+    private static final String MISSING_BROWSER = "the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
             + "; `apt-get install -y chromium chromium-driver` enables it";
 
     @BeforeAll
@@ -98,7 +98,7 @@ class UploadPageBrowserTest {
 
     @BeforeEach
     void openPage() {
-        assumeTrue(driver != null, MISSING_BROWSER);
+        RequiredTools.require(driver != null, MISSING_BROWSER);
         driver.manage().window().setSize(new Dimension(1280, 1000));
         driver.get("http://localhost:" + APP.getLocalPort() + "/");
     }

@@ -1,10 +1,11 @@
 package dev.imageservice.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.AppUnderTest;
+import dev.imageservice.testing.HeadlessChromium;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -34,7 +35,7 @@ class UploadPageWithoutJavaScriptTest {
 
     @Test
     void theFormAloneResizesAndConvertsTheImage() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "needs chromium and chromedriver");
+        RequiredTools.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), HeadlessChromium.MISSING);
         Path upload = Files.createTempFile("no-script", ".png");
         Files.write(upload, TestImages.encode(TestImages.photoLike(300, 200, 3, 8, 19), ".png"));
         ChromeOptions options = new ChromeOptions();

@@ -3,6 +3,7 @@ package dev.imageservice.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageservice.testing.PrometheusServer;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,7 @@ class CleanStartIT {
                 BodyHandlers.discarding()).statusCode();
         assertThat(status).isEqualTo(200);
         service.awaitLine(line -> line.contains("\"GET /api/v1/limits HTTP/1.1\" 200"), Duration.ofSeconds(10));
-        if (PrometheusServer.installed()) {
+        if (RequiredTools.checkedPart(PrometheusServer.installed(), PrometheusServer.MISSING)) {
             // With the JVM's gauges, which Dropwizard registers only outside tests.
             String exposition = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + service.adminPort() + "/prometheus")).build(),

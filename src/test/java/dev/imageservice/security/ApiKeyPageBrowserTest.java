@@ -1,11 +1,11 @@
 package dev.imageservice.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.HeadlessChromium;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -48,7 +48,7 @@ class ApiKeyPageBrowserTest {
 
     @Test
     void asksForTheKeyOnceAndKeepsItForTheTab() throws IOException {
-        assumeTrue(driver != null, HeadlessChromium.MISSING);
+        RequiredTools.require(driver != null, HeadlessChromium.MISSING);
         driver.get("http://localhost:" + APP.getLocalPort() + "/");
         Path upload = Files.write(Files.createDirectories(OUTPUT.resolve("uploads")).resolve("keyed.png"),
                 TestImages.encode(TestImages.photoLike(60, 40, 3, 8, 21), ".png"));

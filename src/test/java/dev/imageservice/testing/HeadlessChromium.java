@@ -11,7 +11,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 public final class HeadlessChromium {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    public static final String MISSING = "skipped: needs " + CHROMIUM + " and " + CHROMEDRIVER
+    public static final String MISSING = "needs " + CHROMIUM + " and " + CHROMEDRIVER
             + "; `apt-get install -y chromium chromium-driver` enables it";
 
     private HeadlessChromium() {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class PrometheusServer implements AutoCloseable {
     public static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     public static final Path PROMTOOL = Path.of("/usr/bin/promtool");
-    public static final String MISSING = "skipped: needs Debian's prometheus (" + PROMETHEUS + ", " + PROMTOOL
+    public static final String MISSING = "needs Debian's prometheus (" + PROMETHEUS + ", " + PROMTOOL
             + "); `apt-get install -y prometheus` enables it (.ci/run installs it)";
 
     private final Process process;

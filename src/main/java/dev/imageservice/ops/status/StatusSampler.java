@@ -1,7 +1,7 @@
 package dev.imageservice.ops.status;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.imageservice.ops.PrometheusMetrics;
+import dev.imageservice.ops.metrics.PrometheusMetrics;
 import dev.imageservice.processing.ImageProcessingException;
 import io.dropwizard.lifecycle.Managed;
 import java.util.ArrayDeque;

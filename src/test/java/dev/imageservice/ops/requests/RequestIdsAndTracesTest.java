@@ -66,6 +66,8 @@ class RequestIdsAndTracesTest {
     static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
     /** When set, the processor fails with a bug (not a refusal). */
     static final AtomicBoolean BROKEN = new AtomicBoolean();
+    /** When set, the processor fails with an Error (not an Exception): no mapper of ours saw one before. */
+    static final AtomicBoolean BROKEN_BY_ERROR = new AtomicBoolean();
 
     public static class TracedApp extends ImageServiceApplication {
         @Override
@@ -85,6 +87,9 @@ class RequestIdsAndTracesTest {
                 public ProcessedImage process(EncodedImage input, RequestContext context) {
                     if (BROKEN.get()) {
                         throw new IllegalStateException("a bug");
+                    }
+                    if (BROKEN_BY_ERROR.get()) {
+                        throw new AssertionError("a bug that is an Error");
                     }
                     return real.process(input, context);
                 }
@@ -115,6 +120,7 @@ class RequestIdsAndTracesTest {
     void captureLogs() {
         SPANS.reset();
         BROKEN.set(false);
+        BROKEN_BY_ERROR.set(false);
         logs.start();
         Logger service = (Logger) LoggerFactory.getLogger("dev.imageservice");
         service.setLevel(ch.qos.logback.classic.Level.INFO);
@@ -203,6 +209,18 @@ class RequestIdsAndTracesTest {
 
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(response.body()).contains("internal error (id http-bug-3)");
+    }
+
+    @Test
+    void anErrorOnHttpIsTheSame500WithTheRequestIdAsAnException() throws Exception {
+        BROKEN_BY_ERROR.set(true);
+
+        HttpResponse<String> response = post(image, "X-Request-Id", "http-bug-4");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.body()).isEqualTo("{\"code\":500,\"message\":\"internal error (id http-bug-4)\"}");
+        awaitLine("http-bug-4", "internal error http-bug-4");
     }
 
     @Test

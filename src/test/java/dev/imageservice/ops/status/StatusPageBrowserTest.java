@@ -1,11 +1,11 @@
 package dev.imageservice.ops.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.AppUnderTest;
 import dev.imageservice.testing.PrometheusText;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -79,7 +79,7 @@ class StatusPageBrowserTest {
 
     @Test
     void theNumbersMoveUnderLoadAndMatchTheMetrics() throws Exception {
-        assumeTrue(driver != null, "skipped: needs " + CHROMIUM + " and " + CHROMEDRIVER
+        RequiredTools.require(driver != null, "needs " + CHROMIUM + " and " + CHROMEDRIVER
                 + "; `apt-get install -y chromium chromium-driver` enables it");
         driver.manage().window().setSize(new Dimension(1100, 1200));
         // Reached from the upload page's link, as a person would.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.processing.ImageOperation;
 import dev.imageservice.processing.operation.SwapChannels;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages.Pixels;
 import dev.imageservice.testing.TestImages;
 import java.awt.image.BufferedImage;
@@ -158,7 +159,8 @@ class PngEncoderTest {
     @Test
     void pngcheckFindsNothingWrong(@TempDir Path dir) throws Exception {
         Path pngcheck = Path.of("/usr/bin/pngcheck");
-        assumeTrue(Files.isExecutable(pngcheck), "/usr/bin/pngcheck is not installed: validity not checked by libpng's pngcheck");
+        RequiredTools.require(Files.isExecutable(pngcheck),
+                "/usr/bin/pngcheck is not installed (`apt-get install -y pngcheck`): validity not checked by libpng's pngcheck");
         List<Path> files = new ArrayList<>();
         Random random = new Random(9);
         for (int channels = 1; channels <= 4; channels++) {

@@ -2,13 +2,13 @@ package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.format.FormatProbe;
 import dev.imageservice.testing.EdgeCases;
 import dev.imageservice.testing.JpegSegments;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages.Pixels;
 import dev.imageservice.testing.TestImages;
 import java.awt.color.ColorSpace;
@@ -39,7 +39,8 @@ class TurboJpegDecoderTest {
     @BeforeAll
     static void needsTheLibrary() {
         // .ci/run installs libturbojpeg0; without it the service runs on FastDecoder (tested there).
-        assumeTrue(TurboJpeg.available(), () -> "libturbojpeg.so.0 missing: " + TurboJpeg.load().orElse(""));
+        RequiredTools.require(TurboJpeg.available(),
+                () -> "libturbojpeg.so.0 missing (`apt-get install -y libturbojpeg0`): " + TurboJpeg.load().orElse(""));
         fastOnly = new TurboJpegDecoder((data, format) -> {
             throw new AssertionError("fell back to the fallback decoder");
         });
