@@ -1,8 +1,8 @@
 package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import java.io.ByteArrayOutputStream;
@@ -116,7 +116,7 @@ class ParallelPngTest {
     @Test
     void pngcheckFindsNothingWrongInAStitchedImage(@TempDir Path dir) throws Exception {
         Path pngcheck = Path.of("/usr/bin/pngcheck");
-        assumeTrue(Files.isExecutable(pngcheck), "/usr/bin/pngcheck is not installed");
+        RequiredTools.require(Files.isExecutable(pngcheck), "/usr/bin/pngcheck (apt-get install -y pngcheck)");
         Path file = dir.resolve("parallel.png");
         Files.write(file, PngEncoderTest.encode(new PngEncoder(PngEncoder.ChannelOrder.RGB, new Lender(2)),
                 TestImages.photoLike(2500, 1400, 3, 8, 47)));

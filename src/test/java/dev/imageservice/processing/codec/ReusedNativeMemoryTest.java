@@ -1,10 +1,10 @@
 package dev.imageservice.processing.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.format.FormatProbe;
+import dev.imageservice.testing.RequiredTools;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +29,8 @@ class ReusedNativeMemoryTest {
 
     @BeforeAll
     static void images() {
-        assumeTrue(TurboJpeg.available(), () -> "libturbojpeg.so.0 missing: " + TurboJpeg.load().orElse(""));
+        RequiredTools.require(TurboJpeg.available(),
+                () -> "libturbojpeg.so.0 (apt-get install -y libturbojpeg0): " + TurboJpeg.load().orElse(""));
         first = TestImages.encode(TestImages.photoLike(2400, 2400, 3, 8, 51), ".jpg");
         second = TestImages.encode(TestImages.photoLike(2400, 2400, 3, 8, 52), ".jpg");
     }
