@@ -209,7 +209,7 @@ public final class PngEncoder implements ImageEncoder {
             int adler = 1;
             for (ParallelRows.Part part : parts) {
                 putChunked(part.data(), part.size());
-                adler = DeflateCoder.combineAdler(adler, part.adler(), part.filteredLength());
+                adler = DeflateFormat.combineAdler(adler, part.adler(), part.filteredLength());
             }
             putChunked(new byte[] {(byte) (adler >>> 24), (byte) (adler >>> 16), (byte) (adler >>> 8), (byte) adler}, 4);
             finishChunk();

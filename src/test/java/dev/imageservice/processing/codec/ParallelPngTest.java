@@ -108,7 +108,7 @@ class ParallelPngTest {
             Adler32 whole = new Adler32();
             whole.update(data);
 
-            assertThat(DeflateCoder.combineAdler((int) a.getValue(), (int) b.getValue(), data.length - split))
+            assertThat(DeflateFormat.combineAdler((int) a.getValue(), (int) b.getValue(), data.length - split))
                     .as("split at " + split).isEqualTo((int) whole.getValue());
         }
     }
