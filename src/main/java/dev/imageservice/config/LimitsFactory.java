@@ -55,6 +55,14 @@ public class LimitsFactory {
     @Max(100_000)
     private int maxQueued = 1000;
 
+    /**
+     * Requests one client (API key name, else address) may have waiting; the queue is served in
+     * turns among clients. Beyond it that client is refused as overloaded. Capped by maxQueued.
+     */
+    @Min(0)
+    @Max(100_000)
+    private int maxQueuedPerClient = 500;
+
     /** Longest wait for admission before a request is refused as overloaded. */
     @NotNull
     @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
@@ -111,6 +119,16 @@ public class LimitsFactory {
     }
 
     @JsonProperty
+    public int getMaxQueuedPerClient() {
+        return maxQueuedPerClient;
+    }
+
+    @JsonProperty
+    public void setMaxQueuedPerClient(int maxQueuedPerClient) {
+        this.maxQueuedPerClient = maxQueuedPerClient;
+    }
+
+    @JsonProperty
     public Duration getMaxQueueWait() {
         return maxQueueWait;
     }
@@ -124,6 +142,7 @@ public class LimitsFactory {
     public Limits build() {
         int concurrent = maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors();
         return new Limits(maxInputSize.toBytes(), maxMegapixels * 1_000_000L, concurrent,
-                memoryBudget.toBytes(), maxQueued, maxQueueWait.toNanoseconds());
+                memoryBudget.toBytes(), maxQueued, maxQueueWait.toNanoseconds(),
+                Math.min(maxQueuedPerClient, maxQueued));
     }
 }

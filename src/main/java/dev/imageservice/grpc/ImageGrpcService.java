@@ -57,13 +57,14 @@ public final class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBas
                 .start(request, processor, budget);
     }
 
-    /** The caller's deadline and cancellation, as the processor understands them. */
+    /** The caller's deadline, cancellation and name, as the processor understands them. */
     static RequestContext requestContext() {
         Context context = Context.current();
         Deadline deadline = context.getDeadline();
-        return deadline == null
+        return (deadline == null
                 ? RequestContext.withoutDeadline(context::isCancelled)
-                : RequestContext.withDeadline(deadline.timeRemaining(TimeUnit.NANOSECONDS), context::isCancelled);
+                : RequestContext.withDeadline(deadline.timeRemaining(TimeUnit.NANOSECONDS), context::isCancelled))
+                .withClient(CallerName.current()); // fair shares of the admission queue
     }
 
     static String millis(long nanos) {

@@ -32,13 +32,14 @@ final class HttpRequestContexts {
     private HttpRequestContexts() {
     }
 
-    /** The caller of {@code request}: its announced deadline, if any, and whether it has gone away. */
+    /** The caller of {@code request}: its name, its announced deadline, if any, and whether it has gone away. */
     static RequestContext of(HttpServletRequest request) {
         BooleanSupplier gone = callerGone(request);
         long timeoutMillis = timeoutMillis(request.getHeader(ENVOY_TIMEOUT_HEADER));
-        return timeoutMillis < 0
+        return (timeoutMillis < 0
                 ? RequestContext.withoutDeadline(gone)
-                : RequestContext.withDeadline(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), gone);
+                : RequestContext.withDeadline(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), gone))
+                .withClient(HttpCallerName.of(request)); // fair shares of the admission queue
     }
 
     /** The header's milliseconds, or -1 when absent or not a number (then it is simply ignored). */

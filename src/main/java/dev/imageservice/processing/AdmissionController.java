@@ -1,6 +1,5 @@
 package dev.imageservice.processing;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,16 +21,16 @@ import java.util.concurrent.TimeUnit;
  * makes an input that has already arrived be refused while the queue has room.
  *
  * <p>{@link #admit} never blocks a thread: a request that does not fit waits as an entry of a
- * bounded first-come, first-served queue and its future completes when it fits. At most
+ * bounded queue and its future completes when it fits. At most
  * {@code maxConcurrent} requests are in work at once, and their work must fit the budget next to
  * everything else counted; one request in work alone is always admitted (it passed the per-image
  * limits), so the queue always moves. A waiter is refused as overloaded when the queue is full or
  * its wait passes {@code maxQueueWait}, ends with DEADLINE_EXCEEDED at its caller's deadline, and
- * leaves the queue when its future is cancelled. Strict FIFO: a large image at the head is not
- * overtaken by small ones behind it, so it cannot starve.
- *
- * <p>Fairness between clients (issue 12) plugs in at {@link #grantable()}: the choice of which
- * waiter goes next is made there and only there.
+ * leaves the queue when its future is cancelled. The queue is first-come, first-served per
+ * client and served in turns among clients ({@link FairShareQueue}); one client may have at most
+ * {@code maxQueuedPerClient} waiting. The next waiter is not overtaken by small ones behind it, so
+ * a large image cannot starve. The choice of which waiter goes next is made in
+ * {@link #grantable()} and only there.
  */
 public final class AdmissionController {
     /** The part of the budget that inputs may hold; work and outputs have the rest. */
@@ -42,9 +41,11 @@ public final class AdmissionController {
     private final long inputShareBytes;
     private final long workShareBytes;
     private final int maxQueued;
+    private final int maxQueuedPerClient;
     private final long maxQueueWaitNanos;
 
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    /** Served in turns among clients (issue 12): see {@link FairShareQueue}. */
+    private final FairShareQueue<Waiter> queue = new FairShareQueue<>(waiter -> waiter.client);
     private int inFlight;
     private long bytesInUse;
     /** The part of bytesInUse that is work or output (not inputs). */
@@ -73,6 +74,7 @@ public final class AdmissionController {
         this.inputShareBytes = budgetBytes * INPUT_SHARE_PERCENT / 100;
         this.workShareBytes = budgetBytes - inputShareBytes;
         this.maxQueued = limits.maxQueued();
+        this.maxQueuedPerClient = limits.maxQueuedPerClient();
         this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
     }
 
@@ -203,11 +205,13 @@ public final class AdmissionController {
     private final class Waiter {
         final long bytes;
         final long heldBytes;
+        final String client;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
 
-        Waiter(long bytes, long heldBytes) {
+        Waiter(long bytes, long heldBytes, String client) {
             this.bytes = bytes;
             this.heldBytes = heldBytes;
+            this.client = client;
         }
     }
 
@@ -249,7 +253,7 @@ public final class AdmissionController {
      * @param heldBytes what the request already holds (its input, counted with {@link #tryHold})
      */
     public CompletableFuture<Permit> admit(long workBytes, long heldBytes, RequestContext context) {
-        Waiter waiter = new Waiter(workBytes, heldBytes);
+        Waiter waiter = new Waiter(workBytes, heldBytes, context.client());
         List<Grant> grants;
         synchronized (this) {
             if (shutDown) {
@@ -263,7 +267,12 @@ public final class AdmissionController {
                         "the service is overloaded: " + inFlight + " images in work and " + queue.size()
                                 + " waiting (the limit); try again later"));
             }
-            queue.addLast(waiter);
+            if (queue.queuedBy(waiter.client) >= maxQueuedPerClient) {
+                return CompletableFuture.failedFuture(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                        "the service is overloaded: this client has " + queue.queuedBy(waiter.client)
+                                + " requests waiting (the limit per client); try again later"));
+            }
+            queue.add(waiter);
             bytesWaiting += heldBytes;
             grants = List.of();
         }
@@ -324,8 +333,8 @@ public final class AdmissionController {
     /** Takes the waiters that fit off the head of the queue. Called with the lock held. */
     private List<Grant> grantable() {
         List<Grant> grants = null;
-        while (!queue.isEmpty() && fits(queue.peekFirst().bytes)) {
-            Waiter head = queue.removeFirst();
+        while (!queue.isEmpty() && fits(queue.peek().bytes)) {
+            Waiter head = queue.poll();
             bytesWaiting -= head.heldBytes;
             if (head.future.isDone()) {
                 continue;

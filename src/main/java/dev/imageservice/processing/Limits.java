@@ -10,6 +10,8 @@ package dev.imageservice.processing;
  *                             written (one image in work alone is always admitted)
  * @param maxQueued            requests that may wait for admission; beyond that, refused as overloaded
  * @param maxQueueWaitNanos    longest wait for admission before a request is refused as overloaded
+ * @param maxQueuedPerClient   requests one client may have waiting (the queue is shared out in turns among
+ *                             clients); beyond that, that client is refused as overloaded
  */
 public record Limits(
         long maxInputBytes,
@@ -17,10 +19,18 @@ public record Limits(
         int maxConcurrent,
         long memoryBudgetBytes,
         int maxQueued,
-        long maxQueueWaitNanos) {
+        long maxQueueWaitNanos,
+        int maxQueuedPerClient) {
+
+    /** Without a per-client cap of its own: one client may fill the whole queue. */
+    public Limits(long maxInputBytes, long maxPixels, int maxConcurrent, long memoryBudgetBytes, int maxQueued,
+            long maxQueueWaitNanos) {
+        this(maxInputBytes, maxPixels, maxConcurrent, memoryBudgetBytes, maxQueued, maxQueueWaitNanos, maxQueued);
+    }
 
     public Limits {
-        if (maxInputBytes < 1 || maxPixels < 1 || maxConcurrent < 1 || maxQueued < 0 || maxQueueWaitNanos < 0) {
+        if (maxInputBytes < 1 || maxPixels < 1 || maxConcurrent < 1 || maxQueued < 0 || maxQueueWaitNanos < 0
+                || maxQueuedPerClient < 0) {
             throw new IllegalArgumentException("limits must be positive: " + this);
         }
         if (memoryBudgetBytes < 1) {

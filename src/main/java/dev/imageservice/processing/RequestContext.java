@@ -10,28 +10,31 @@ import java.util.function.BooleanSupplier;
  */
 public final class RequestContext {
     /** No deadline, never cancelled. */
-    public static final RequestContext NONE = new RequestContext(Long.MAX_VALUE, false, () -> false, StageListener.NONE);
+    public static final RequestContext NONE = new RequestContext(Long.MAX_VALUE, false, () -> false, StageListener.NONE,
+            "");
 
     private final long deadlineNanoTime;
     private final boolean hasDeadline;
     private final BooleanSupplier cancelled;
     private final StageListener stages;
+    private final String client;
 
     private RequestContext(long deadlineNanoTime, boolean hasDeadline, BooleanSupplier cancelled,
-            StageListener stages) {
+            StageListener stages, String client) {
         this.deadlineNanoTime = deadlineNanoTime;
         this.hasDeadline = hasDeadline;
         this.cancelled = cancelled;
         this.stages = stages;
+        this.client = client;
     }
 
     /** A caller that waits {@code remainingNanos} more. */
     public static RequestContext withDeadline(long remainingNanos, BooleanSupplier cancelled) {
-        return new RequestContext(System.nanoTime() + remainingNanos, true, cancelled, StageListener.NONE);
+        return new RequestContext(System.nanoTime() + remainingNanos, true, cancelled, StageListener.NONE, "");
     }
 
     public static RequestContext withoutDeadline(BooleanSupplier cancelled) {
-        return new RequestContext(Long.MAX_VALUE, false, cancelled, StageListener.NONE);
+        return new RequestContext(Long.MAX_VALUE, false, cancelled, StageListener.NONE, "");
     }
 
     /** The same caller, with {@code listener} told of each stage as well as the listeners before it. */
@@ -41,7 +44,20 @@ public final class RequestContext {
             before.stageEnded(stage, name, start, end);
             listener.stageEnded(stage, name, start, end);
         };
-        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, both);
+        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, both, client);
+    }
+
+    /**
+     * The same caller, known as {@code client} (its API key's name, else its address): the
+     * admission queue and its per-client cap are shared out by this name.
+     */
+    public RequestContext withClient(String client) {
+        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, stages, client == null ? "" : client);
+    }
+
+    /** Who sent the request, for fair shares; "" when the transport does not say (internal probes). */
+    public String client() {
+        return client;
     }
 
     /** Who is told when each stage of this request ends (the ops layer's metrics and traces). */

@@ -27,7 +27,8 @@ import org.slf4j.MDC;
 public final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFilter {
     /** The challenge of a 401. */
     public static final String CHALLENGE = "Bearer realm=\"image-service\"";
-    private static final String NAME_PROPERTY = ApiKeyFilter.class.getName() + ".client";
+    /** Read by the HTTP transport for the fair shares of the admission queue. */
+    private static final String NAME_PROPERTY = dev.imageservice.http.HttpCallerName.ATTRIBUTE;
 
     private final ApiKeys keys;
     private final MetricRegistry metrics;

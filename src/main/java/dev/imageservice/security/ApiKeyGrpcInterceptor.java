@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class ApiKeyGrpcInterceptor implements ServerInterceptor {
     /** The name of the caller's key, for the code that runs the call. */
-    public static final Context.Key<String> CLIENT = Context.key("image-service-client");
+    public static final Context.Key<String> CLIENT = dev.imageservice.grpc.CallerName.KEY;
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final String REFUSAL = "a valid API key is required: send the metadata 'authorization: Bearer <key>'";
 

@@ -32,6 +32,33 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
         return true;
     }
 
+    /**
+     * The server's own handler, for errors found before a request reaches a servlet context: a
+     * malformed request line or header (400), a header too large (431), a URI too long (414), an
+     * unknown HTTP version (505). Jetty answers those with the server's handler and a request of
+     * no context, which the servlet handler above leaves without a body.
+     */
+    public static final class ForServer extends org.eclipse.jetty.server.handler.ErrorHandler {
+        public ForServer() {
+            setShowStacks(false);
+            setShowMessageInTitle(false);
+        }
+
+        @Override
+        public boolean errorPageForMethod(String method) {
+            return true; // a bad request line has no method Jetty knows; answer it all the same
+        }
+
+        @Override
+        protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                String contentType, List<Charset> charsets, int code, String message, Throwable cause) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put("X-Content-Type-Options", "nosniff"); // no servlet filter runs here
+            response.write(true, ByteBuffer.wrap(body(code).getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+
     /** The JSON of an error with this status and its standard reason. */
     static String body(int code) {
         String reason = HttpStatus.getMessage(code);

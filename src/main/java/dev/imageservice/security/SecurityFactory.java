@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import dev.imageservice.grpc.CallerName;
 import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
@@ -59,8 +60,10 @@ public class SecurityFactory {
 
     /** The interceptors the gRPC server needs for security (the API key check of the image calls). */
     public List<ServerInterceptor> grpcInterceptors(MetricRegistry metrics, String imageService) {
-        return apiKeys().<List<ServerInterceptor>>map(keys -> List.of(new ApiKeyGrpcInterceptor(keys, Set.of(imageService), metrics)))
-                .orElse(List.of());
+        // Inner first: the caller's address names calls the API key interceptor did not name.
+        return apiKeys().<List<ServerInterceptor>>map(keys -> List.of(CallerName.byPeerAddress(),
+                        new ApiKeyGrpcInterceptor(keys, Set.of(imageService), metrics)))
+                .orElse(List.of(CallerName.byPeerAddress()));
     }
 
     /**
@@ -81,7 +84,7 @@ public class SecurityFactory {
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
         environment.getAdminContext().setErrorHandler(new JsonErrorHandler());
         // Errors found before a request reaches a context (a malformed request line or header).
-        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler.ForServer()));
         List<String> origins = corsOrigins();
         if (!origins.isEmpty()) {
             environment.getApplicationContext().insertHandler(Cors.handler(origins));

@@ -10,6 +10,7 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
+import dev.imageservice.ops.health.CachedHealthCheck;
 import dev.imageservice.ops.lifecycle.ReadyLogger;
 import dev.imageservice.testing.GrpcTestChannels;
 import dev.imageservice.testing.AppUnderTest;
@@ -79,6 +80,9 @@ class OpsIntegrationTest {
         assertThat(checks.path("grpc-server").path("healthy").asBoolean()).isTrue();
         assertThat(checks.path("grpc-server").path("message").asText())
                 .isEqualTo("serving on port " + ((ImageServiceApplication) APP.getApplication()).grpcServer().getPort());
+        assertThat(checks.path("deadlocks").path("healthy").asBoolean()).isTrue();
+        assertThat(APP.getEnvironment().healthChecks().getHealthCheck("deadlocks"))
+                .as("the deadlock search (a safepoint) is not run per probe").isInstanceOf(CachedHealthCheck.class);
     }
 
     @Test

@@ -1,0 +1,92 @@
+package dev.imageservice.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageservice.processing.ImageProcessingException.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The admission queue shared among clients: a backlog of one does not make the others wait behind it. */
+class AdmissionFairShareTest {
+    private static final RequestContext A = RequestContext.withoutDeadline(() -> false).withClient("alice");
+    private static final RequestContext B = RequestContext.withoutDeadline(() -> false).withClient("bob");
+
+    private static AdmissionController controller(int queued, int queuedPerClient) {
+        return new AdmissionController(new Limits(1 << 20, 1000, 1, 1 << 20, queued,
+                TimeUnit.SECONDS.toNanos(30), queuedPerClient));
+    }
+
+    @Test
+    void aSingleCallOfOneClientIsServedBeforeTheBacklogOfAnother() {
+        AdmissionController admission = controller(1000, 1000);
+        AdmissionController.Permit inWork = admission.admit(1, 0, A).join();
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<AdmissionController.Permit>> turns = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            turns.add(served(admission.admit(1, 0, A), "alice", order));
+        }
+        turns.add(served(admission.admit(1, 0, B), "bob", order));
+        assertThat(admission.queued()).isEqualTo(101);
+
+        inWork.close(); // each waiter takes the one slot, notes itself and hands it on
+
+        CompletableFuture.allOf(turns.toArray(CompletableFuture[]::new)).join();
+        assertThat(order).hasSize(101);
+        assertThat(order.indexOf("bob")).as("bob's place among 101 served").isEqualTo(1);
+        assertThat(admission.queued()).isZero();
+        assertThat(admission.bytesInUse()).isZero();
+    }
+
+    @Test
+    void aClientPastItsCapIsRefusedAsOverloadedWhileOthersAreStillQueued() {
+        AdmissionController admission = controller(1000, 3);
+        AdmissionController.Permit inWork = admission.admit(1, 0, A).join();
+        List<CompletableFuture<AdmissionController.Permit>> alice = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            alice.add(admission.admit(1, 0, A));
+        }
+        CompletableFuture<AdmissionController.Permit> refused = admission.admit(1, 0, A);
+        CompletableFuture<AdmissionController.Permit> bob = admission.admit(1, 0, B);
+
+        assertThat(refused).isCompletedExceptionally();
+        ImageProcessingException failure = (ImageProcessingException) refused.handle((ok, e) -> e).join();
+        assertThat(failure.kind()).isEqualTo(Kind.OVERLOADED);
+        assertThat(failure.getMessage()).contains("3 requests waiting (the limit per client)");
+        assertThat(bob).as("another client still gets a place").isNotDone();
+        assertThat(admission.queued()).isEqualTo(4);
+
+        inWork.close();
+        for (CompletableFuture<AdmissionController.Permit> turn : List.of(alice.get(0), bob, alice.get(1), alice.get(2))) {
+            turn.join().close();
+        }
+        assertThat(admission.queued()).isZero();
+        assertThat(admission.inFlight()).isZero();
+    }
+
+    @Test
+    void requestsWithoutAClientNameShareOneQueueInArrivalOrder() {
+        AdmissionController admission = controller(10, 10);
+        AdmissionController.Permit inWork = admission.admit(1, 0, RequestContext.NONE).join();
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<AdmissionController.Permit>> turns = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            turns.add(served(admission.admit(1, 0, RequestContext.NONE), "call" + i, order));
+        }
+        inWork.close();
+        CompletableFuture.allOf(turns.toArray(CompletableFuture[]::new)).join();
+        assertThat(order).containsExactly("call0", "call1", "call2", "call3", "call4");
+    }
+
+    private static CompletableFuture<AdmissionController.Permit> served(CompletableFuture<AdmissionController.Permit> turn,
+            String who, List<String> order) {
+        turn.thenAccept(permit -> {
+            order.add(who);
+            permit.close();
+        });
+        return turn;
+    }
+}
