@@ -110,6 +110,48 @@ final class DeflateCoder {
     }
 
     /**
+     * Ends one independent part of a stream compressed in parts (no zlib header or trailer of its
+     * own): pads to a byte, after an empty stored block unless the part's last block was the
+     * stream's last (zlib's sync flush), so that the next part can start at a byte boundary.
+     */
+    void finishPart(boolean lastPart) {
+        if (!lastPart) {
+            writeBits(0, 3); // a stored block, not the last
+            alignToByte();
+            out.ensure(4);
+            out.data[out.size++] = 0;
+            out.data[out.size++] = 0;
+            out.data[out.size++] = (byte) 0xFF;
+            out.data[out.size++] = (byte) 0xFF;
+        } else {
+            alignToByte();
+        }
+    }
+
+    /** The Adler-32 of everything compressed so far. */
+    int adler() {
+        return (int) adler.getValue();
+    }
+
+    /**
+     * The Adler-32 of A followed by B from the checksums of A and B and B's length (zlib's
+     * adler32_combine; java.util.zip has none).
+     */
+    static int combineAdler(int adlerA, int adlerB, long lengthB) {
+        final long base = 65521;
+        long a = adlerA & 0xFFFFFFFFL;
+        long b = adlerB & 0xFFFFFFFFL;
+        long remainder = lengthB % base;
+        long sum1 = a & 0xFFFF;
+        long sum2 = (remainder * sum1) % base;
+        sum1 += (b & 0xFFFF) + base - 1;
+        sum2 += (a >>> 16) + (b >>> 16) + base - remainder;
+        sum1 %= base;
+        sum2 %= base;
+        return (int) (sum1 | sum2 << 16);
+    }
+
+    /**
      * The parse shared by {@link #count} and {@link #emit}: at each position past the block's first
      * byte with eight bytes left, if the next eight bytes all repeat the previous byte, a run match
      * of up to 258 bytes; otherwise eight literals. The last few bytes are literals.
