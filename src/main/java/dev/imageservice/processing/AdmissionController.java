@@ -52,19 +52,8 @@ public final class AdmissionController {
     private long workAndOutputBytes;
     private long bytesWaiting;
     private boolean shutDown;
-    /**
-     * Recent time in work per image, and per byte of work for images large enough that the fixed
-     * cost of a call does not dominate (moving averages), to tell which waiters can finish at
-     * shutdown: an image takes at least the recent time, more if it is large.
-     */
-    private long workNanosAverage;
-    private double workNanosPerByte;
-    /** Images with less work than this tell little about the time per byte. */
-    static final long RATE_SAMPLE_MIN_BYTES = 1 << 20;
-    /** Until a large image was done: a slow core with a cold JIT (2 MP, ~20 MB of work: 100 ms). */
-    static final double UNKNOWN_WORK_NANOS_PER_BYTE = 5;
-    /** An image may take this many times the recent rate (GC, a busy machine) and still finish in time. */
-    static final int SHUTDOWN_SAFETY_FACTOR = 2;
+    /** How long images take in work, to tell which waiters can finish at shutdown. */
+    private final WorkPace pace = new WorkPace();
     /** Once shutdown began: when the grace period ends (System.nanoTime()). */
     private long graceEndsNanos;
 
@@ -173,11 +162,7 @@ public final class AdmissionController {
             Lease kept;
             synchronized (AdmissionController.this) {
                 long took = System.nanoTime() - grantedAt;
-                workNanosAverage = workNanosAverage == 0 ? took : (workNanosAverage * 4 + took) / 5;
-                if (granted >= RATE_SAMPLE_MIN_BYTES) {
-                    double perByte = (double) took / granted;
-                    workNanosPerByte = workNanosPerByte == 0 ? perByte : (workNanosPerByte * 4 + perByte) / 5;
-                }
+                pace.done(took, granted);
                 freeSlot();
                 release();
                 kept = new Lease(bytes, true);
@@ -202,17 +187,8 @@ public final class AdmissionController {
         }
     }
 
-    private final class Waiter {
-        final long bytes;
-        final long heldBytes;
-        final String client;
-        final CompletableFuture<Permit> future = new CompletableFuture<>();
-
-        Waiter(long bytes, long heldBytes, String client) {
-            this.bytes = bytes;
-            this.heldBytes = heldBytes;
-            this.client = client;
-        }
+    /** A request waiting for its turn: the work it needs, the input it holds, whose it is. */
+    private record Waiter(long bytes, long heldBytes, String client, CompletableFuture<Permit> future) {
     }
 
     /** A permit to hand to its waiter outside the lock (its callbacks may start the work). */
@@ -253,7 +229,7 @@ public final class AdmissionController {
      * @param heldBytes what the request already holds (its input, counted with {@link #tryHold})
      */
     public CompletableFuture<Permit> admit(long workBytes, long heldBytes, RequestContext context) {
-        Waiter waiter = new Waiter(workBytes, heldBytes, context.client());
+        Waiter waiter = new Waiter(workBytes, heldBytes, context.client(), new CompletableFuture<>());
         List<Grant> grants;
         synchronized (this) {
             if (shutDown) {
@@ -304,10 +280,10 @@ public final class AdmissionController {
             graceEndsNanos = System.nanoTime() + graceNanos;
             // When each waiter would be done: what is in work now, the work of those ahead shared
             // among the work slots, then its own.
-            long inWork = inFlight > 0 ? expectedNanos(workAndOutputBytes / inFlight) : 0;
+            long inWork = inFlight > 0 ? pace.expectedNanos(workAndOutputBytes / inFlight) : 0;
             long ahead = 0;
             for (Waiter waiter : queue) {
-                long own = expectedNanos(waiter.bytes);
+                long own = pace.expectedNanos(waiter.bytes);
                 if (inWork + ahead / maxConcurrent + own > graceNanos) {
                     refused.add(waiter);
                 } else {
@@ -342,7 +318,7 @@ public final class AdmissionController {
             if (grants == null) {
                 grants = new ArrayList<>(2);
             }
-            if (shutDown && System.nanoTime() + expectedNanos(head.bytes) - graceEndsNanos > 0) {
+            if (shutDown && System.nanoTime() + pace.expectedNanos(head.bytes) - graceEndsNanos > 0) {
                 // It would not be done before the grace period ends: refuse it now, never start it.
                 grants.add(new Grant(head.future, null));
                 continue;
@@ -357,12 +333,6 @@ public final class AdmissionController {
      * work or being written: then an image larger than the share goes alone, so the queue always
      * moves and the budget is exceeded by at most that one image's work.
      */
-    /** How long this much work may take, with room for a slower turn than the recent ones. */
-    private long expectedNanos(long workBytes) {
-        double perByte = workNanosPerByte > 0 ? workNanosPerByte : UNKNOWN_WORK_NANOS_PER_BYTE;
-        return (long) (Math.max(workNanosAverage, perByte * workBytes) * SHUTDOWN_SAFETY_FACTOR);
-    }
-
     private boolean fits(long workBytes) {
         return inFlight < maxConcurrent
                 && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));

@@ -232,7 +232,7 @@ class AdmissionControllerTest {
         CompletableFuture<AdmissionController.Permit> last = admission.admit(1, 0, RequestContext.NONE);
 
         // 3.5 images of grace (with the safety factor): the one in work and two more fit, the fourth does not.
-        admission.shutdown(pace * 7 / 2 * AdmissionController.SHUTDOWN_SAFETY_FACTOR);
+        admission.shutdown(pace * 7 / 2 * WorkPace.SAFETY_FACTOR);
 
         assertThat(kindOf(last)).isEqualTo(Kind.SHUTTING_DOWN);
         assertThat(second).isNotDone();
