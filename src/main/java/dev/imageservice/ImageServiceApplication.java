@@ -152,7 +152,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
                 environment.lifecycle().executorService("health-refresh-%d").minThreads(1).maxThreads(1).build(),
                 java.util.concurrent.TimeUnit.SECONDS.toNanos(2)));
         // The thread deadlock check stops the whole process at a safepoint: cached, not run per probe.
-        dev.imageservice.ops.ProbeSafeChecks.cacheDeadlockCheck(environment.healthChecks(),
+        dev.imageservice.ops.health.ProbeSafeChecks.cacheDeadlockCheck(environment.healthChecks(),
                 environment.lifecycle().executorService("deadlock-check-%d").minThreads(1).maxThreads(1).build());
         environment.healthChecks().register("grpc-server", new GrpcServerHealthCheck(grpcServer));
         environment.healthChecks().register("codecs", new CodecsHealthCheck(processing.getCodecs()));

@@ -10,6 +10,7 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
+import dev.imageservice.ops.health.CachedHealthCheck;
 import dev.imageservice.ops.lifecycle.ReadyLogger;
 import dev.imageservice.testing.GrpcTestChannels;
 import dev.imageservice.testing.AppUnderTest;

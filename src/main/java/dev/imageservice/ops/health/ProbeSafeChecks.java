@@ -1,4 +1,4 @@
-package dev.imageservice.ops;
+package dev.imageservice.ops.health;
 
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;

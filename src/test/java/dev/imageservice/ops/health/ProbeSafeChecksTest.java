@@ -1,4 +1,4 @@
-package dev.imageservice.ops;
+package dev.imageservice.ops.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
