@@ -62,10 +62,10 @@ class FairShareGrpcTest {
             for (int i = 1; i <= ALICE_QUEUED; i++) {
                 alices.add(track(alice.processImage(request), "alice-" + i, finished));
             }
-            awaitQueued(ALICE_QUEUED);
+            awaitQueued("alice", ALICE_QUEUED);
             ListenableFuture<ImageResponse> refused = alice.processImage(request);
             ListenableFuture<ImageResponse> bob = track(stub(channel, BOB).processImage(request), "bob", finished);
-            awaitQueued(ALICE_QUEUED + 1);
+            awaitQueued("bob", 1);
 
             ExecutionException overloaded = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> refused.get(30, TimeUnit.SECONDS));
@@ -101,11 +101,12 @@ class FairShareGrpcTest {
         return call;
     }
 
-    private static void awaitQueued(int count) throws InterruptedException {
+    /** Waits until {@code client} has {@code count} requests queued (the health probe may queue too, as "" ). */
+    private static void awaitQueued(String client, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (GatedApplication.admission().queued() < count && System.nanoTime() < deadline) {
+        while (GatedApplication.admission().queuedBy(client) < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(GatedApplication.admission().queued()).isEqualTo(count);
+        assertThat(GatedApplication.admission().queuedBy(client)).isEqualTo(count);
     }
 }
