@@ -10,7 +10,7 @@ elif [ -r /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
 fi
 
 # The memory budget (limits.memoryBudget): half of the heap, never below 64 MiB. Unlimited: keep
-# config.yml's 512MiB.
+# config.yml's 640MiB.
 if [ -z "${MEMORY_BUDGET:-}" ] && [ -n "$limit" ] && [ "$limit" != "max" ] \
    && [ "$limit" -lt 1099511627776 ]; then
   mib=$(( limit / 100 * ${HEAP_PERCENT:-60} / 2 / 1048576 ))

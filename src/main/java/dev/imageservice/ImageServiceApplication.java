@@ -73,6 +73,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
     private ProcessingFactory processing = new ProcessingFactory();
 
     public static void main(String[] args) throws Exception {
+        dev.imageservice.ops.NativeMemoryTuning.apply(); // before the threads that malloc exist
         if (args.length > 0 && "server".equals(args[0])) {
             // A planned stop (SIGTERM from a process manager, Ctrl-C) drains and exits 0, not 143.
             GracefulExit.onTerminationSignals();
@@ -227,7 +228,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     /** Unreadable request messages answered INVALID_ARGUMENT / RESOURCE_EXHAUSTED instead of UNKNOWN. */
     private static io.grpc.BindableService guarded(io.grpc.BindableService service) {
-        io.grpc.ServerServiceDefinition definition = dev.imageservice.grpc.MalformedMessages.guard(service.bindService());
+        io.grpc.ServerServiceDefinition definition = dev.imageservice.grpc.MalformedMessages.guard(
+                dev.imageservice.grpc.ChunkedImageRequests.apply(service.bindService())); // images parsed in pieces
         return () -> definition;
     }
 

@@ -12,20 +12,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC server's listening socket, closing a new connection at once when the server already
- * holds {@code maxConnections} connections, or its client's address holds
+ * The gRPC server's listening socket, refusing a new connection when the server already holds
+ * {@code maxConnections} open connections, or its client's address holds
  * {@code maxConnectionsPerAddress}. grpc-java has no connection limit of its own; without one, idle
- * connections can use up the process's file descriptors and darken every port.
+ * connections can use up the process's file descriptors and darken every port. A connection counts
+ * from its accept until it is closed. A refused connection is answered with an HTTP/2 GOAWAY that
+ * processed nothing ({@link RefusedConnection}: the client's calls end UNAVAILABLE, safe to retry),
+ * not closed under the client; at most {@link #MAX_REFUSING} of those linger at once, beyond that
+ * (a flood) they are closed at once.
  */
 final class ConnectionLimitingServerChannel extends NioServerSocketChannel {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimitingServerChannel.class);
     private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+    /** Refused connections being answered at once; more are closed without an answer. */
+    static final int MAX_REFUSING = 256;
 
     /** Counts shared by the listening channels of one server. */
     static final class Counts {
         final AtomicInteger open = new AtomicInteger();
         final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
         final AtomicLong refused = new AtomicLong();
+        final AtomicInteger refusing = new AtomicInteger();
         final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     }
 
@@ -45,21 +52,23 @@ final class ConnectionLimitingServerChannel extends NioServerSocketChannel {
         int accepted = super.doReadMessages(buf);
         for (int i = buf.size() - 1; i >= before; i--) {
             Channel child = (Channel) buf.get(i);
-            if (!admit(child)) {
+            String refusal = admit(child);
+            if (refusal != null) {
                 buf.remove(i);
                 accepted--;
-                child.unsafe().closeForcibly();
+                refuse(child, refusal);
             }
         }
         return accepted;
     }
 
-    private boolean admit(Channel child) {
+    /** Counts the connection until it closes, or says why it is refused. */
+    private String admit(Channel child) {
         InetAddress address = child.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         if (counts.open.incrementAndGet() > maxConnections) {
             counts.open.decrementAndGet();
             refused(address);
-            return false;
+            return "the server holds its limit of " + maxConnections + " connections; try again later";
         }
         if (address != null) {
             boolean[] admitted = {true};
@@ -73,7 +82,8 @@ final class ConnectionLimitingServerChannel extends NioServerSocketChannel {
             if (!admitted[0]) {
                 counts.open.decrementAndGet();
                 refused(address);
-                return false;
+                return "too many connections from " + address.getHostAddress() + " (the limit is "
+                        + maxConnectionsPerAddress + " per address); try again later";
             }
         }
         child.closeFuture().addListener(closed -> {
@@ -82,7 +92,17 @@ final class ConnectionLimitingServerChannel extends NioServerSocketChannel {
                 counts.perAddress.compute(address, (a, n) -> n == null || n <= 1 ? null : n - 1);
             }
         });
-        return true;
+        return null;
+    }
+
+    private void refuse(Channel child, String reason) {
+        if (counts.refusing.incrementAndGet() > MAX_REFUSING) {
+            counts.refusing.decrementAndGet();
+            child.unsafe().closeForcibly();
+            return;
+        }
+        child.closeFuture().addListener(closed -> counts.refusing.decrementAndGet());
+        RefusedConnection.refuse(child, eventLoop(), reason);
     }
 
     private void refused(InetAddress address) {

@@ -19,13 +19,17 @@ import java.util.concurrent.TimeUnit;
  * or CPU. Defaults suit clients that keep a channel open, as gRPC clients do.
  */
 public class GrpcConnectionsFactory {
-    /** Connections open at once; more are closed as soon as they are accepted. */
+    /** Connections open at once; more are refused with a GOAWAY as soon as they are accepted. */
     @Min(1)
     private int maxConnections = 10_000;
 
-    /** Connections open at once from one client IP address (a proxy in front counts as one). */
+    /**
+     * Connections open at once from one client IP address. A proxy, a NAT or a load generator in
+     * front counts as one address, and a client that opens a connection per call briefly holds two
+     * (the next opens before the last is closed), so this is well above a single client's needs.
+     */
     @Min(1)
-    private int maxConnectionsPerAddress = 200;
+    private int maxConnectionsPerAddress = 1000;
 
     /** Calls (HTTP/2 streams) open at once on one connection; more wait in the client. */
     @Min(1)

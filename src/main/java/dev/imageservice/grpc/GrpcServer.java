@@ -1,5 +1,6 @@
 package dev.imageservice.grpc;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.BindableService;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server, started and stopped by Dropwizard's lifecycle, built from any
- * {@link ServerBuilder} (Netty on a port in production, in-process in tests). Image calls run on an
- * executor of their own, health and reflection on another, so probes are answered however busy the
- * image calls are; neither runs image work (that is the processor's workers) nor waits for admission.
+ * {@link ServerBuilder} (Netty on a port in production, in-process in tests). Unary image calls are
+ * parsed and started on their connection's event loop, streaming image calls run on an executor of
+ * their own, health and reflection on another, so probes are answered however busy the image calls
+ * are; none runs image work (that is the processor's workers) nor waits for admission.
  *
  * <p>Shutdown has two steps, so that gRPC stops taking work when the whole service does and not
  * only once Jetty has drained its HTTP requests: {@link #stopAccepting()} as soon as shutdown
@@ -59,6 +61,16 @@ public final class GrpcServer implements Managed {
                 .callExecutor(new ServerCallExecutorSupplier() {
                     @Override
                     public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+                        if (ImageServiceGrpc.getProcessImageMethod().getFullMethodName()
+                                .equals(call.getMethodDescriptor().getFullMethodName())) {
+                            // A unary request is parsed where it arrives, on its connection's event loop:
+                            // its received bytes (off-heap) are let go at once, and a connection reads no
+                            // more than its calls can take in. On a pool, the messages of a burst of calls
+                            // wait there unparsed, up to every request at once (measured: 700 MB for 200
+                            // requests of 2 MiB). What follows is cheap: the input is counted, its header
+                            // checked, and it waits for admission as a queue entry.
+                            return MoreExecutors.directExecutor();
+                        }
                         return ImageServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
                                 ? imageCalls : null;
                     }

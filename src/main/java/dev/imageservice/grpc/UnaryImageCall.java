@@ -42,7 +42,8 @@ final class UnaryImageCall {
     // Guarded by this.
     private AdmissionController.Lease input;
     private CompletableFuture<ProcessedImage> work;
-    private ProcessedImage result;
+    /** Gives the answer's memory back; the answer's array itself is not kept once gRPC has copied it. */
+    private Runnable releaseResult;
     private ScheduledFuture<?> stallCheck;
     private boolean ended;
 
@@ -82,7 +83,7 @@ final class UnaryImageCall {
                 }
                 return;
             }
-            result = processed;
+            releaseResult = processed == null ? null : processed.releaseMemory();
         }
         if (failure != null) {
             Status status = GrpcStatuses.of(failure);
@@ -90,9 +91,11 @@ final class UnaryImageCall {
             call.onError(status.asRuntimeException());
             return;
         }
+        int outputBytes = processed.output().length;
         try {
             // The processor hands over a fresh array it never touches again, so wrapping it is safe.
-            // gRPC copies it into its transport buffers here; the result stays counted until written.
+            // gRPC copies it into its (direct) transport buffers here, where it stays counted until
+            // written; the array is garbage from then on.
             call.onNext(ImageResponse.newBuilder().setImageData(UnsafeByteOperations.unsafeWrap(processed.output())).build());
             call.onCompleted();
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -102,12 +105,12 @@ final class UnaryImageCall {
         synchronized (this) {
             if (!ended) {
                 // The idle timeout, plus the time the answer takes at the slowest read rate we wait for.
-                long readNanos = processed.output().length * (TimeUnit.SECONDS.toNanos(1) / MIN_READ_BYTES_PER_SECOND);
+                long readNanos = outputBytes * (TimeUnit.SECONDS.toNanos(1) / MIN_READ_BYTES_PER_SECOND);
                 stallCheck = timer.schedule(this::stalled, stallTimeoutNanos + readNanos, TimeUnit.NANOSECONDS);
             }
         }
         if (LOG.isInfoEnabled()) {
-            LOG.info("ProcessImage ok: in={} B out={} B image={} {} in {} ms", inputBytes, processed.output().length,
+            LOG.info("ProcessImage ok: in={} B out={} B image={} {} in {} ms", inputBytes, outputBytes,
                     processed.info(), processed.inputFormat().displayName(),
                     ImageGrpcService.millis(System.nanoTime() - start));
         }
@@ -131,8 +134,8 @@ final class UnaryImageCall {
             if (stallCheck != null) {
                 stallCheck.cancel(false);
             }
-            if (result != null) {
-                result.release();
+            if (releaseResult != null) {
+                releaseResult.run();
             }
             if (input != null) {
                 input.close();

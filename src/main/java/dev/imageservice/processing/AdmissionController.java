@@ -9,10 +9,16 @@ import java.util.concurrent.TimeUnit;
  * The one memory budget of the service and the queue in front of it.
  *
  * <p>Everything a request holds is counted here, in bytes, from the moment a transport accepts it
- * until its last byte is written: its input ({@link #tryHold}, refused at once when the budget has
- * no room for it), the work of decoding and encoding ({@link #admit}: decoded pixels, intermediate
- * buffers and the encoded output), and the encoded output until the transport has written it
- * (what is left of the {@link Permit} after {@link Permit#keepOnly}).
+ * until its last byte is written: its input ({@link #tryHold}), the work of decoding and encoding
+ * ({@link #admit}: decoded pixels, intermediate buffers and the encoded output), and the encoded
+ * output until the transport has written it (what is left of the {@link Permit} after
+ * {@link Permit#keepOnly}).
+ *
+ * <p>The budget has two shares, so that neither can crowd out the other: inputs (of waiting and
+ * working requests alike) hold at most {@link #INPUT_SHARE_PERCENT}% of it, and a request arriving
+ * when that share is full is refused at once as overloaded; work and unwritten outputs hold the
+ * rest. So a long queue of waiting inputs never stops the work that empties it, and the work never
+ * makes an input that has already arrived be refused while the queue has room.
  *
  * <p>{@link #admit} never blocks a thread: a request that does not fit waits as an entry of a
  * bounded queue and its future completes when it fits. At most
@@ -27,8 +33,13 @@ import java.util.concurrent.TimeUnit;
  * {@link #grantable()} and only there.
  */
 public final class AdmissionController {
+    /** The part of the budget that inputs may hold; work and outputs have the rest. */
+    public static final int INPUT_SHARE_PERCENT = 65;
+
     private final int maxConcurrent;
     private final long budgetBytes;
+    private final long inputShareBytes;
+    private final long workShareBytes;
     private final int maxQueued;
     private final int maxQueuedPerClient;
     private final long maxQueueWaitNanos;
@@ -60,6 +71,8 @@ public final class AdmissionController {
     public AdmissionController(Limits limits) {
         this.maxConcurrent = limits.maxConcurrent();
         this.budgetBytes = limits.memoryBudgetBytes();
+        this.inputShareBytes = budgetBytes * INPUT_SHARE_PERCENT / 100;
+        this.workShareBytes = budgetBytes - inputShareBytes;
         this.maxQueued = limits.maxQueued();
         this.maxQueuedPerClient = limits.maxQueuedPerClient();
         this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
@@ -83,7 +96,7 @@ public final class AdmissionController {
 
         /**
          * Counts {@code newBytes} instead: less gives memory back at once; more is refused as
-         * overloaded when the budget has no room (the lease keeps its old size then).
+         * overloaded when its share of the budget has no room (the lease keeps its old size then).
          */
         public void resize(long newBytes) {
             List<Grant> grants;
@@ -93,8 +106,9 @@ public final class AdmissionController {
                         return;
                     }
                     long delta = newBytes - bytes;
-                    if (delta > 0 && bytesInUse + delta > budgetBytes) {
-                        throw overloaded(delta);
+                    if (delta > 0 && (work ? workAndOutputBytes + delta > workShareBytes
+                            : inputBytes() + delta > inputShareBytes)) {
+                        throw overloaded(delta, work);
                     }
                     bytes = newBytes;
                     count(delta);
@@ -216,15 +230,15 @@ public final class AdmissionController {
 
     /**
      * Counts {@code bytes} already received (a request's input), or refuses them as overloaded when
-     * the budget has no room, so the transport can let go of them at once.
+     * the inputs' share of the budget has no room, so the transport can let go of them at once.
      */
     public Lease tryHold(long bytes) {
         synchronized (this) {
             if (shutDown) {
                 throw shuttingDown();
             }
-            if (bytesInUse + bytes > budgetBytes) {
-                throw overloaded(bytes);
+            if (inputBytes() + bytes > inputShareBytes) {
+                throw overloaded(bytes, false);
             }
             Lease input = new Lease(bytes, false);
             input.count(bytes);
@@ -339,9 +353,9 @@ public final class AdmissionController {
     }
 
     /**
-     * Room for this work next to everything counted, or nothing else in work or being written (only
-     * inputs are held): then an image larger than what is left goes alone, so the queue always moves
-     * and the budget is exceeded by at most that one image's work.
+     * Room for this work in the work share, next to the work and outputs counted, or nothing else in
+     * work or being written: then an image larger than the share goes alone, so the queue always
+     * moves and the budget is exceeded by at most that one image's work.
      */
     /** How long this much work may take, with room for a slower turn than the recent ones. */
     private long expectedNanos(long workBytes) {
@@ -351,7 +365,12 @@ public final class AdmissionController {
 
     private boolean fits(long workBytes) {
         return inFlight < maxConcurrent
-                && (bytesInUse + workBytes <= budgetBytes || (inFlight == 0 && workAndOutputBytes == 0));
+                && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));
+    }
+
+    /** Bytes of inputs counted now. Called with the lock held. */
+    private long inputBytes() {
+        return bytesInUse - workAndOutputBytes;
     }
 
     private Permit grant(long workBytes) {
@@ -361,11 +380,12 @@ public final class AdmissionController {
         return permit;
     }
 
-    private ImageProcessingException overloaded(long bytes) {
+    private ImageProcessingException overloaded(long bytes, boolean work) {
         return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                "the service is overloaded: not enough memory for " + Limits.bytes(bytes) + " more ("
-                        + Limits.bytes(bytesInUse) + " of the " + Limits.bytes(budgetBytes)
-                        + " budget in use); try again later");
+                "the service is overloaded: not enough memory for " + Limits.bytes(bytes) + " more "
+                        + (work ? "work (" + Limits.bytes(workAndOutputBytes) + " of the " + Limits.bytes(workShareBytes)
+                                : "input (" + Limits.bytes(inputBytes()) + " of the " + Limits.bytes(inputShareBytes))
+                        + " for " + (work ? "work and answers" : "inputs") + " in use); try again later");
     }
 
     private static ImageProcessingException shuttingDown() {
@@ -376,6 +396,11 @@ public final class AdmissionController {
     /** The budget, in bytes. */
     public long budgetBytes() {
         return budgetBytes;
+    }
+
+    /** The part of the budget inputs may hold, in bytes. */
+    public long inputShareBytes() {
+        return inputShareBytes;
     }
 
     /** Bytes counted now: inputs (waiting or not), work, outputs not yet written. */

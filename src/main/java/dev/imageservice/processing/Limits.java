@@ -40,17 +40,18 @@ public record Limits(
 
     /**
      * What decoding, transforming and encoding an image of {@code pixels} pixels holds at most, in
-     * bytes: the decoded pixels (up to 4 channels of 16 bits would be 8 bytes a pixel, but the
-     * common 8-bit RGB is 3), the decoder's own buffer of them, the encoded output while it grows,
-     * plus the input's copy. {@value #WORK_BYTES_PER_PIXEL} bytes a pixel covers 8-bit images with
-     * room to spare (measured peak for a 12 MP JPEG to PNG: about 9 bytes a pixel).
+     * bytes. On the shipped fast path, an 8-bit RGB JPEG to PNG holds: the decoded pixels (a native
+     * Mat, 3 bytes a pixel), the PNG encoder's output buffer (sized at 3/4 of the filtered rows,
+     * 2.25 bytes a pixel), the finished PNG copied out of it (about 2 bytes a pixel for a photo),
+     * and the input's copy for the decoder: {@value #WORK_BYTES_PER_PIXEL} bytes a pixel plus the
+     * input (a 12 MP photo: 92 MiB). Operations count the largest image any step holds.
      */
     public static long workBytes(long pixels, long inputBytes) {
         return pixels * WORK_BYTES_PER_PIXEL + inputBytes;
     }
 
     /** See {@link #workBytes}. */
-    public static final int WORK_BYTES_PER_PIXEL = 10;
+    public static final int WORK_BYTES_PER_PIXEL = 8;
 
     /** Megapixels, for messages: "900 MP", "2.1 MP". */
     public static String megapixels(long pixels) {

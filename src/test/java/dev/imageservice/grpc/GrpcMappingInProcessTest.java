@@ -107,7 +107,7 @@ class GrpcMappingInProcessTest {
     @Test
     void anInputTheBudgetHasNoRoomForIsRefusedAsResourceExhausted() throws Exception {
         ImageServiceGrpc.ImageServiceBlockingStub stub = startPipeline();
-        AdmissionController.Lease hog = budget.tryHold((8 << 20) - 100);
+        AdmissionController.Lease hog = budget.tryHold(budget.inputShareBytes() - 100);
 
         assertThatThrownBy(() -> stub.processImage(request(TestImages.encode(TestImages.photoLike(40, 30, 3, 8, 2), ".png"))))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

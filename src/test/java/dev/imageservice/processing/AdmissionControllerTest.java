@@ -67,7 +67,7 @@ class AdmissionControllerTest {
 
     @Test
     void theBudgetHoldsBackLargeWorkButWorkAloneIsAlwaysAdmitted() {
-        AdmissionController admission = controller(4, 100, 10, 30_000);
+        AdmissionController admission = controller(4, 200, 10, 30_000); // work share 70
         AdmissionController.Permit small = now(admission.admit(60, 0, RequestContext.NONE));
         CompletableFuture<AdmissionController.Permit> large = admission.admit(100, 0, RequestContext.NONE);
         assertThat(large).isNotDone();
@@ -80,24 +80,50 @@ class AdmissionControllerTest {
     }
 
     @Test
-    void inputsOfWaitingRequestsCountAndAreRefusedAtOnceWhenTheBudgetIsFull() {
+    void inputsOfWaitingRequestsCountInTheirOwnShareAndAreRefusedAtOnceOnlyWhenItIsFull() {
+        // Budget 100: inputs may hold 65, work and outputs 35.
         AdmissionController admission = controller(1, 100, 10, 30_000);
         AdmissionController.Lease input1 = admission.tryHold(30);
-        AdmissionController.Permit busy = now(admission.admit(40, 30, RequestContext.NONE));
+        AdmissionController.Permit busy = now(admission.admit(35, 30, RequestContext.NONE));
+        // The work share is full: an arriving input still gets in, and waits.
         AdmissionController.Lease input2 = admission.tryHold(20);
         CompletableFuture<AdmissionController.Permit> waiting = admission.admit(10, 20, RequestContext.NONE);
-        assertThat(admission.bytesInUse()).isEqualTo(90);
+        assertThat(admission.bytesInUse()).isEqualTo(85);
         assertThat(admission.bytesWaiting()).isEqualTo(20);
 
-        assertThatThrownBy(() -> admission.tryHold(11))
+        assertThatThrownBy(() -> admission.tryHold(16))
                 .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OVERLOADED))
-                .hasMessageContaining("not enough memory");
-        assertThat(admission.bytesInUse()).as("a refused input is not counted").isEqualTo(90);
+                .hasMessageContaining("not enough memory for 16 bytes more input");
+        assertThat(admission.bytesInUse()).as("a refused input is not counted").isEqualTo(85);
+        AdmissionController.Lease input3 = admission.tryHold(15);
+        assertThat(admission.bytesInUse()).as("the inputs' share is full, not more").isEqualTo(100);
 
         busy.close();
         input1.close();
         waiting.join().close();
         input2.close();
+        input3.close();
+        assertAllGivenBack(admission);
+    }
+
+    @Test
+    void aFullShareOfWaitingInputsNeverStopsTheWorkThatEmptiesTheQueue() {
+        AdmissionController admission = controller(2, 100, 10, 30_000);
+        List<AdmissionController.Lease> inputs = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            inputs.add(admission.tryHold(5)); // 65: the inputs' whole share
+        }
+        AdmissionController.Permit first = now(admission.admit(17, 5, RequestContext.NONE));
+        AdmissionController.Permit second = now(admission.admit(17, 5, RequestContext.NONE));
+        CompletableFuture<AdmissionController.Permit> third = admission.admit(17, 5, RequestContext.NONE);
+        assertThat(third).as("both work slots are taken").isNotDone();
+        assertThat(admission.bytesInUse()).isEqualTo(99);
+
+        first.keepOnly(1).close();
+        inputs.remove(0).close();
+        third.join().close();
+        second.close();
+        inputs.forEach(AdmissionController.Lease::close);
         assertAllGivenBack(admission);
     }
 
@@ -119,13 +145,13 @@ class AdmissionControllerTest {
     }
 
     @Test
-    void aLeaseGrowsOnlyWithinTheBudgetAndShrinksAtOnce() {
+    void aLeaseGrowsOnlyWithinItsShareAndShrinksAtOnce() {
         AdmissionController admission = controller(1, 100, 10, 30_000);
         AdmissionController.Lease upload = admission.tryHold(10);
-        upload.resize(80);
-        assertThatThrownBy(() -> upload.resize(101))
+        upload.resize(65); // the inputs' share of 100
+        assertThatThrownBy(() -> upload.resize(66))
                 .isInstanceOfSatisfying(ImageProcessingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OVERLOADED));
-        assertThat(admission.bytesInUse()).isEqualTo(80);
+        assertThat(admission.bytesInUse()).isEqualTo(65);
         upload.resize(5);
         assertThat(admission.bytesInUse()).isEqualTo(5);
         upload.close();

@@ -18,12 +18,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Bad gRPC input gets a typed status, and idle or too many connections are closed. */
+/** Bad gRPC input gets a typed status; connections over the limit are refused with a GOAWAY, idle ones closed. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class GrpcAbuseTest {
     static final int PER_ADDRESS = 4;
@@ -85,7 +89,7 @@ class GrpcAbuseTest {
     }
 
     @Test
-    void connectionsBeyondThePerAddressLimitAreClosedAndIdleOnesTimeOut() throws Exception {
+    void connectionsBeyondThePerAddressLimitAreRefusedWithAGoAwayAndIdleOnesTimeOut() throws Exception {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < PER_ADDRESS + 3; i++) {
@@ -93,9 +97,10 @@ class GrpcAbuseTest {
                 socket.setSoTimeout(500);
                 sockets.add(socket);
             }
-            // The shared test channel may hold one of the allowed connections: at least 3 over the limit are closed.
-            long closedAtOnce = sockets.stream().filter(GrpcAbuseTest::closedWithin).count();
-            assertThat(closedAtOnce).isBetween(3L, 4L);
+            // The shared test channel may hold one of the allowed connections: at least 3 over the limit
+            // are answered at once with a GOAWAY that processed nothing, then closed.
+            long refusedAtOnce = sockets.stream().filter(GrpcAbuseTest::refusedWithGoAway).count();
+            assertThat(refusedAtOnce).isBetween(3L, 4L);
             // Those kept open but silent are closed after maxConnectionIdle (2 s): a GOAWAY, then the
             // close once grpc-java's graceful-shutdown ping goes unanswered (10 s).
             for (Socket socket : sockets) {
@@ -109,13 +114,66 @@ class GrpcAbuseTest {
         }
     }
 
-    private static boolean closedWithin(Socket socket) {
+    @Test
+    void aCallOnAConnectionOverThePerAddressLimitIsUnavailableNotReset() throws Exception {
+        ImageRequest request = ImageRequest.newBuilder()
+                .setImageData(ByteString.copyFrom(TestImages.encode(TestImages.photoLike(8, 8, 3, 8, 1), ".png"))).build();
+        List<ManagedChannel> channels = new ArrayList<>();
         try {
-            return socket.getInputStream().read() == -1;
-        } catch (SocketTimeoutException stillOpen) {
+            StatusRuntimeException refused = null;
+            for (int i = 0; i <= PER_ADDRESS && refused == null; i++) {
+                // One address ("localhost" may be ::1 and 127.0.0.1, two addresses with a count each).
+                ManagedChannel extra = NettyChannelBuilder.forAddress("127.0.0.1", AppUnderTest.grpcPort(APP))
+                        .usePlaintext().build();
+                channels.add(extra);
+                try {
+                    ImageServiceGrpc.newBlockingStub(extra).processImage(request);
+                } catch (StatusRuntimeException e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).as("a call over the limit").isNotNull();
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(refused.getStatus().getDescription()).contains("GOAWAY", "too many connections from",
+                    "the limit is " + PER_ADDRESS + " per address");
+            // A connection that closes is no longer counted: the refused client gets in on a later try.
+            GrpcTestChannels.close(channels.remove(0));
+            ManagedChannel last = channels.get(channels.size() - 1);
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (true) {
+                try {
+                    assertThat(ImageServiceGrpc.newBlockingStub(last).processImage(request).getImageData().size()).isPositive();
+                    break;
+                } catch (StatusRuntimeException e) {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(System.nanoTime()).as("admitted within 5 s after a close").isLessThan(until);
+                    Thread.sleep(100);
+                }
+            }
+        } finally {
+            for (ManagedChannel extra : channels) {
+                GrpcTestChannels.close(extra);
+            }
+        }
+    }
+
+    /** Reads frames until a GOAWAY that processed no stream (last stream id 0); false if none comes. */
+    private static boolean refusedWithGoAway(Socket socket) {
+        try {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            while (true) {
+                int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
+                int type = in.readUnsignedByte();
+                in.readUnsignedByte(); // flags
+                in.readInt(); // stream id
+                byte[] payload = in.readNBytes(length);
+                if (type == 0x7) {
+                    return ByteBuffer.wrap(payload).getInt() == 0
+                            && new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8).contains("too many connections");
+                }
+            }
+        } catch (IOException stillOpenOrClosed) {
             return false;
-        } catch (IOException reset) {
-            return true;
         }
     }
 

@@ -204,7 +204,7 @@ class MetricsIntegrationTest {
         // Dropwizard registers only outside tests: see PrometheusServerIT).
         assertThat(prometheus.value("image_admission_in_flight")).isEqualTo(0.0);
         assertThat(prometheus.value("image_admission_max_queued")).isEqualTo(1000.0);
-        assertThat(prometheus.value("image_memory_budget_bytes")).isEqualTo(512.0 * 1024 * 1024);
+        assertThat(prometheus.value("image_memory_budget_bytes")).isEqualTo(640.0 * 1024 * 1024);
         // Dropwizard's summaries are not exposed: they cannot be added up across instances.
         assertThat(prometheus.type("io_dropwizard_jetty_mutableservletcontexthandler_requests")).isNull();
     }

@@ -1,0 +1,62 @@
+package dev.imageservice.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.imageservice.grpc.proto.ImageRequest;
+import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import dev.imageservice.grpc.proto.Operation;
+import dev.imageservice.grpc.proto.Resize;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ChunkedImageRequestsTest {
+
+    @SuppressWarnings("unchecked")
+    private static MethodDescriptor.Marshaller<ImageRequest> marshaller() {
+        ServerServiceDefinition service = ChunkedImageRequests.apply(new ImageServiceGrpc.ImageServiceImplBase() {
+        }.bindService());
+        assertThat(service.getServiceDescriptor().getSchemaDescriptor()).as("reflection still sees the proto").isNotNull();
+        return (MethodDescriptor.Marshaller<ImageRequest>) service
+                .getMethod(ImageServiceGrpc.getProcessImageMethod().getFullMethodName()).getMethodDescriptor()
+                .getRequestMarshaller();
+    }
+
+    @Test
+    void aRequestParsesAsProtobufDoesWithItsImageInPiecesBelowHalfARegion() {
+        byte[] image = new byte[ChunkedImageRequests.PIECE_BYTES * 8 + 12345];
+        new Random(1).nextBytes(image);
+        ImageRequest request = ImageRequest.newBuilder()
+                .addOperations(Operation.newBuilder().setResize(Resize.newBuilder().setWidth(80).setHeight(60)))
+                .setImageData(ByteString.copyFrom(image))
+                .setQuality(70)
+                .build();
+
+        ImageRequest parsed = marshaller().parse(new ByteArrayInputStream(request.toByteArray()));
+
+        assertThat(parsed).isEqualTo(request);
+        assertThat(parsed.getImageData().toByteArray()).isEqualTo(image);
+        assertThat(parsed.getImageData().asReadOnlyByteBufferList())
+                .as("pieces").hasSizeGreaterThan(8)
+                .allSatisfy(piece -> assertThat(piece.remaining()).isLessThanOrEqualTo(ChunkedImageRequests.PIECE_BYTES));
+    }
+
+    @Test
+    void anEmptyRequestIsTheDefaultOne() {
+        assertThat(marshaller().parse(new ByteArrayInputStream(new byte[0]))).isEqualTo(ImageRequest.getDefaultInstance());
+    }
+
+    @Test
+    void aTruncatedImageFieldIsRefusedAsProtobufsOwnParserDoes() {
+        byte[] malformed = {0x0A, (byte) 0xE8, 0x07, 1, 2, 3}; // field 1 claims 1000 bytes, 3 follow
+        assertThatThrownBy(() -> marshaller().parse(new ByteArrayInputStream(malformed)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
+    }
+}
