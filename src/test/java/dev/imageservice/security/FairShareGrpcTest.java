@@ -84,8 +84,10 @@ class FairShareGrpcTest {
             gate.letThrough();
             GrpcTestChannels.close(channel);
         }
-        // With one image in work at a time, turns alternate: alice-0 (in work), alice-1, bob, ...
-        assertThat(finished.indexOf("bob")).as("bob's place in " + finished).isLessThanOrEqualTo(3);
+        // Turns alternate: alice-0 (in work), one of alice's, bob, ... Answers of calls admitted one
+        // after another can complete a few places apart on the client, so the bound is the first
+        // half; one FIFO would put bob last, behind all 12 of alice's waiting calls.
+        assertThat(finished.indexOf("bob")).as("bob's place in " + finished).isLessThanOrEqualTo(6);
         assertThat(finished).hasSize(ALICE_QUEUED + 2);
     }
 
