@@ -136,4 +136,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.imageservice.grpc..", "dev.imageservice.http..")
             .because("metrics, request ids, the status page and log formats hook into gRPC and Jersey themselves; "
                     + "only the gRPC server's health check needs the server it checks");
+
+    @ArchTest
+    static final ArchRule opsCodeLivesInARoom = classes()
+            .that().resideInAPackage("dev.imageservice.ops")
+            .should().haveSimpleName("package-info")
+            .because("ops is split by concern: metrics, health, lifecycle, requests, status, logging; "
+                    + "a new class goes into the room it belongs to (a health check into ops.health)");
 }

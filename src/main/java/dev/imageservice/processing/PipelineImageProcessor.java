@@ -75,7 +75,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             Executor workers) {
         OpenCvLibrary.load();
         return new PipelineImageProcessor(limits, admission, workers, codecs.decoder(), new SwapChannels(),
-                codecs.pngEncoder());
+                codecs.pngEncoder(new IdleWorkers(admission, limits.maxConcurrent(), workers)));
     }
 
     public AdmissionController admission() {

@@ -65,10 +65,6 @@ public final class RequestContext {
         return stages;
     }
 
-    public boolean hasDeadline() {
-        return hasDeadline;
-    }
-
     /** Nanoseconds left until the deadline (negative once it passed); Long.MAX_VALUE without one. */
     public long remainingNanos() {
         return hasDeadline ? deadlineNanoTime - System.nanoTime() : Long.MAX_VALUE;

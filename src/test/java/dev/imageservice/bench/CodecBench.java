@@ -1,8 +1,10 @@
 package dev.imageservice.bench;
 
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.OpenCvLibrary;
 import dev.imageservice.processing.PipelineImageProcessor;
 import dev.imageservice.processing.codec.Codecs;
+import dev.imageservice.processing.codec.EncoderStages;
 import dev.imageservice.processing.codec.FastDecoder;
 import dev.imageservice.processing.codec.OpenCvDecoder;
 import dev.imageservice.processing.codec.OpenCvPngEncoder;
@@ -80,8 +82,15 @@ public final class CodecBench {
         SwapChannels swap = new SwapChannels();
         OpenCvPngEncoder openCvPng = new OpenCvPngEncoder();
         PngEncoder ourPng = new PngEncoder(PngEncoder.ChannelOrder.RGB);
-        PipelineImageProcessor stock = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.OPENCV);
-        PipelineImageProcessor fast = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.FAST);
+        // Work on the calling thread (a direct executor), so that its CPU time is all of the work.
+        PipelineImageProcessor stock = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.OPENCV,
+                new AdmissionController(TestLimits.DEFAULTS), Runnable::run);
+        PipelineImageProcessor fast = new PipelineImageProcessor(TestLimits.DEFAULTS,
+                new AdmissionController(TestLimits.DEFAULTS), Runnable::run, Codecs.FAST.decoder(), swap,
+                Codecs.FAST.pngEncoder());
+        // An idle server: the other worker (TestLimits: 2) may help; its CPU time is added to the caller's.
+        PipelineImageProcessor idleCores = PipelineImageProcessor.channelSwapToPng(TestLimits.DEFAULTS, Codecs.FAST,
+                new AdmissionController(TestLimits.DEFAULTS), HELPER::execute);
         ImageHeader jpegHeader = FormatProbe.probe(jpeg);
         Mat decoded = openCvDecoder.decode(jpeg, jpegHeader);
         int width = decoded.cols();
@@ -99,9 +108,18 @@ public final class CodecBench {
         variants.put("swap: cvtColor BGR2RGB", () -> release(swap.apply(decoded)));
         variants.put("encode PNG: OpenCV imencode", () -> openCvPng.encode(swapped));
         variants.put("encode PNG: ours (swap fused)", () -> ourPng.encode(decoded));
+        if (decoded.channels() == 3 && decoded.depth() == 0) {
+            variants.putAll(EncoderStages.of(decoded));
+        }
         variants.put("whole: stock (opencv)", () -> stock.process(jpeg));
         variants.put("whole: fast", () -> fast.process(jpeg));
+        variants.put("whole: fast, idle cores", () -> idleCores.process(jpeg));
 
+        String only = System.getProperty("variants");
+        if (only != null) {
+            // -Dvariants=TurboJPEG,ours,whole: only the variants whose name contains one of these
+            variants.keySet().removeIf(key -> Arrays.stream(only.split(",")).noneMatch(key::contains));
+        }
         Map<String, List<Long>> times = new LinkedHashMap<>();
         Map<String, List<Long>> cpuTimes = new LinkedHashMap<>();
         variants.keySet().forEach(key -> times.put(key, new ArrayList<>()));
@@ -113,11 +131,11 @@ public final class CodecBench {
         }
         for (int round = 0; round < repetitions; round++) {
             for (Map.Entry<String, Supplier<Object>> variant : variants.entrySet()) {
-                long cpuStart = threads.getCurrentThreadCpuTime();
+                long cpuStart = threads.getCurrentThreadCpuTime() + helperCpu(threads);
                 long start = System.nanoTime();
                 Object result = variant.getValue().get();
                 long elapsed = System.nanoTime() - start;
-                cpuTimes.get(variant.getKey()).add(threads.getCurrentThreadCpuTime() - cpuStart);
+                cpuTimes.get(variant.getKey()).add(threads.getCurrentThreadCpuTime() + helperCpu(threads) - cpuStart);
                 if (result == null) {
                     throw new IllegalStateException(variant.getKey());
                 }
@@ -139,6 +157,24 @@ public final class CodecBench {
                 TestImages.decode(fastPng).equals(TestImages.decode(stockPng)));
         swapped.release();
         decoded.release();
+    }
+
+    private static final List<Thread> HELPER_THREADS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The idle-cores variant's worker: the pipeline's work runs here, a part-coding helper on the other. */
+    private static final java.util.concurrent.ThreadPoolExecutor HELPER = new java.util.concurrent.ThreadPoolExecutor(
+            2, 2, 1, java.util.concurrent.TimeUnit.MINUTES, new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "bench-worker");
+                thread.setDaemon(true);
+                HELPER_THREADS.add(thread);
+                return thread;
+            });
+
+    private static long helperCpu(ThreadMXBean threads) {
+        long total = 0;
+        for (Thread thread : HELPER_THREADS) {
+            total += Math.max(0, threads.getThreadCpuTime(thread.getId()));
+        }
+        return total;
     }
 
     private static long median(List<Long> values) {

@@ -2,20 +2,14 @@ package dev.imageservice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.AppUnderTest;
+import dev.imageservice.testing.CliRun;
 import dev.imageservice.testing.Reference;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.dropwizard.util.JarLocation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,23 +25,7 @@ class ClientBatchTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-
-    private Optional<Throwable> runCli(String... args) {
-        ImageServiceApplication application = new ImageServiceApplication();
-        Bootstrap<ImageServiceConfiguration> bootstrap = new Bootstrap<>(application);
-        application.initialize(bootstrap);
-        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-        Cli cli = new Cli(new JarLocation(getClass()), bootstrap, out, new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        PrintStream systemOut = System.out;
-        System.setOut(out);
-        try {
-            return cli.run(args);
-        } finally {
-            System.setOut(systemOut);
-        }
-    }
+    private final CliRun cli = new CliRun();
 
     private String target() {
         return "localhost:" + AppUnderTest.grpcPort(APP);
@@ -60,7 +38,7 @@ class ClientBatchTest {
         Files.write(input, TestImages.encode(photo, ".png"));
         Path output = dir.resolve("out.png");
 
-        Optional<Throwable> failure = runCli("client", "--target", target(), "--op", "rotate:90", "--op", "flip:h",
+        Optional<Throwable> failure = cli.run("client", "--target", target(), "--op", "rotate:90", "--op", "flip:h",
                 input.toString(), output.toString());
 
         assertThat(failure).isEmpty();
@@ -75,7 +53,7 @@ class ClientBatchTest {
         Files.writeString(dir.resolve("broken.jpg"), "not really a JPEG");
         Files.writeString(dir.resolve("notes.txt"), "not an image, not even by name");
 
-        Optional<Throwable> failure = runCli("client", "--target", target(), "--op", "resize:30:0", "--format", "jpeg",
+        Optional<Throwable> failure = cli.run("client", "--target", target(), "--op", "resize:30:0", "--format", "jpeg",
                 "--quality", "70", "--concurrency", "3", dir.toString());
 
         assertThat(failure).isPresent(); // one image failed: the exit status says so
@@ -85,10 +63,10 @@ class ClientBatchTest {
         }
         assertThat(dir.resolve("broken-processed.jpg")).doesNotExist();
         assertThat(dir.resolve("notes-processed.jpg")).doesNotExist();
-        String printed = stdout.toString(StandardCharsets.UTF_8);
+        String printed = cli.stdout();
         assertThat(printed).contains("failed: " + dir.resolve("broken.jpg") + ": the server refused the image: INVALID_ARGUMENT");
         assertThat(printed).containsPattern("6 images via localhost:\\d+: 5 done, 1 failed; [0-9.]+ MB in, [0-9.]+ MB out; [0-9.]+ s");
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: 1 of 6 images failed");
+        assertThat(cli.stderr()).contains("error: 1 of 6 images failed");
     }
 
     @Test
@@ -100,19 +78,19 @@ class ClientBatchTest {
         Files.write(b, TestImages.encode(TestImages.photoLike(10, 20, 3, 8, 92), ".png"));
         Path out = Files.createDirectory(dir.resolve("out"));
 
-        Optional<Throwable> failure = runCli("client", "--target", target(), "--out-dir", out.toString(), a.toString(), b.toString());
+        Optional<Throwable> failure = cli.run("client", "--target", target(), "--out-dir", out.toString(), a.toString(), b.toString());
 
         assertThat(failure).isEmpty();
         assertThat(TestImages.decode(Files.readAllBytes(out.resolve("a-processed.png")))).isEqualTo(pa.swapped());
         assertThat(out.resolve("b-processed.png")).exists();
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("2 images via").contains("2 done, 0 failed");
+        assertThat(cli.stdout()).contains("2 images via").contains("2 done, 0 failed");
     }
 
     @Test
-    void aBadOptionIsRefusedBeforeAnythingIsSent() {
-        Optional<Throwable> failure = runCli("client", "--target", target(), "--op", "rotate:45", dir.toString());
+    void aBadOptionIsRefusedBeforeAnythingIsSent() throws Exception {
+        Optional<Throwable> failure = cli.run("client", "--target", target(), "--op", "rotate:45", dir.toString());
 
         assertThat(failure).isPresent();
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: --op rotate:45: degrees must be 90, 180 or 270");
+        assertThat(cli.stderr()).contains("error: --op rotate:45: degrees must be 90, 180 or 270");
     }
 }

@@ -2,20 +2,14 @@ package dev.imageservice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.AppUnderTest;
+import dev.imageservice.testing.CliRun;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.dropwizard.util.JarLocation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,24 +25,7 @@ class ClientCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-
-    private Optional<Throwable> runCli(String... args) {
-        ImageServiceApplication application = new ImageServiceApplication();
-        Bootstrap<ImageServiceConfiguration> bootstrap = new Bootstrap<>(application);
-        application.initialize(bootstrap);
-        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-        Cli cli = new Cli(new JarLocation(getClass()), bootstrap, out, new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        // The command prints its summary to System.out, as it does when run from the jar.
-        PrintStream systemOut = System.out;
-        System.setOut(out);
-        try {
-            return cli.run(args);
-        } finally {
-            System.setOut(systemOut);
-        }
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void writesTheSwappedPngAndPrintsASummary() throws Exception {
@@ -57,12 +34,12 @@ class ClientCommandTest {
         Files.write(input, TestImages.encode(photo, ".png"));
         Path output = dir.resolve("out.png");
 
-        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
+        Optional<Throwable> failure = cli.run("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
                 input.toString(), output.toString());
 
         assertThat(failure).isEmpty();
         assertThat(TestImages.decode(Files.readAllBytes(output))).isEqualTo(photo.swapped());
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("photo.png").contains("out.png").contains(" ms");
+        assertThat(cli.stdout()).contains("photo.png").contains("out.png").contains(" ms");
     }
 
     @Test
@@ -72,11 +49,11 @@ class ClientCommandTest {
         Files.write(input, TestImages.encode(photo, ".png"));
         Path output = dir.resolve("big-out.png");
 
-        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
+        Optional<Throwable> failure = cli.run("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
                 "--max-message-size", "1", input.toString(), output.toString());
 
         assertThat(failure).isEmpty();
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("(streaming)");
+        assertThat(cli.stdout()).contains("(streaming)");
         assertThat(TestImages.decode(Files.readAllBytes(output))).isEqualTo(photo.swapped());
     }
 
@@ -87,11 +64,11 @@ class ClientCommandTest {
         Files.write(input, TestImages.encode(photo, ".png"));
         Path output = dir.resolve("small-out.png");
 
-        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
+        Optional<Throwable> failure = cli.run("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
                 "--stream", input.toString(), output.toString());
 
         assertThat(failure).isEmpty();
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("(streaming)");
+        assertThat(cli.stdout()).contains("(streaming)");
         assertThat(TestImages.decode(Files.readAllBytes(output))).isEqualTo(photo.swapped());
     }
 
@@ -104,23 +81,23 @@ class ClientCommandTest {
         Path input = dir.resolve("photo.png");
         Files.write(input, TestImages.encode(TestImages.photoLike(8, 8, 3, 8, 12), ".png"));
 
-        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + closedPort,
+        Optional<Throwable> failure = cli.run("client", "--target", "localhost:" + closedPort,
                 input.toString(), dir.resolve("out.png").toString());
 
         assertThat(failure).isPresent();
-        assertThat(stderr.toString(StandardCharsets.UTF_8))
+        assertThat(cli.stderr())
                 .startsWith("error: cannot reach the image service at localhost:" + closedPort)
                 .doesNotContain("\tat ");
         assertThat(dir.resolve("out.png")).doesNotExist();
     }
 
     @Test
-    void failsCleanlyWhenTheInputIsMissing() {
-        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
+    void failsCleanlyWhenTheInputIsMissing() throws Exception {
+        Optional<Throwable> failure = cli.run("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
                 dir.resolve("nope.jpg").toString(), dir.resolve("out.png").toString());
 
         assertThat(failure).isPresent();
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: cannot read").contains("no such file");
+        assertThat(cli.stderr()).contains("error: cannot read").contains("no such file");
     }
 
     @Test
@@ -128,11 +105,11 @@ class ClientCommandTest {
         Path input = dir.resolve("notes.txt");
         Files.writeString(input, "not an image");
 
-        Optional<Throwable> failure = runCli("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
+        Optional<Throwable> failure = cli.run("client", "--target", "localhost:" + AppUnderTest.grpcPort(APP),
                 input.toString(), dir.resolve("out.png").toString());
 
         assertThat(failure).isPresent();
-        assertThat(stderr.toString(StandardCharsets.UTF_8))
+        assertThat(cli.stderr())
                 .contains("error: the server refused the image: INVALID_ARGUMENT: could not decode the image");
     }
 }

@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageservice.ImageServiceApplication;
 import dev.imageservice.ImageServiceConfiguration;
+import dev.imageservice.testing.RawHttp;
 import dev.imageservice.testing.TestImages;
 import dev.imageservice.testing.TestImages.Pixels;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -153,7 +151,7 @@ class ProcessResourceTest {
     @Test
     void rawBodyDeclaredOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
         // Headers only: the server must answer from Content-Length without waiting for the body.
-        RawResponse response = headersOnly("image/jpeg", LIMIT + 1);
+        RawHttp.Answer response = headersOnly("image/jpeg", LIMIT + 1);
 
         assertThat(response.statusLine()).isEqualTo("HTTP/1.1 413 Payload Too Large");
         assertThat(response.body()).isEqualTo(
@@ -184,7 +182,7 @@ class ProcessResourceTest {
 
     @Test
     void multipartDeclaredOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
-        RawResponse response = headersOnly(Multipart.CONTENT_TYPE, LIMIT + RequestSizeLimitFilter.MULTIPART_OVERHEAD_BYTES + 1);
+        RawHttp.Answer response = headersOnly(Multipart.CONTENT_TYPE, LIMIT + RequestSizeLimitFilter.MULTIPART_OVERHEAD_BYTES + 1);
 
         assertThat(response.statusLine()).isEqualTo("HTTP/1.1 413 Payload Too Large");
         assertThat(response.body()).contains("\"code\":413", "larger than the limit");
@@ -265,40 +263,20 @@ class ProcessResourceTest {
         assertThat(body).doesNotContain("Exception", "\tat ", ".java:");
     }
 
-    private record RawResponse(String statusLine, String body) {
-    }
-
     /**
      * Sends only the headers of a POST that announces {@code contentLength} bytes and
      * {@code Expect: 100-continue}, then reads what the server says. A server that waited for the
      * body would time out here; one that asked for it would answer "100 Continue" first. (A raw
      * socket because JDK 17's HttpClient can hang when the answer to Expect is not 100.)
      */
-    private static RawResponse headersOnly(String contentType, long contentLength) throws IOException {
+    private static RawHttp.Answer headersOnly(String contentType, long contentLength) throws IOException {
         try (Socket socket = new Socket("localhost", APP.getLocalPort())) {
             socket.setSoTimeout(10_000);
             String head = "POST /api/v1/process HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
                     + "\r\nContent-Length: " + contentLength + "\r\nExpect: 100-continue\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String statusLine = in.readLine();
-            int length = 0;
-            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring("content-length:".length()).trim());
-                }
-            }
-            char[] body = new char[length];
-            int read = 0;
-            while (read < length) {
-                int n = in.read(body, read, length - read);
-                if (n < 0) {
-                    break;
-                }
-                read += n;
-            }
-            return new RawResponse(statusLine, new String(body, 0, read));
+            return RawHttp.readAnswer(socket.getInputStream());
         }
     }
 

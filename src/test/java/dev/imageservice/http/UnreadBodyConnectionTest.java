@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.testing.AppUnderTest;
+import dev.imageservice.testing.RawHttp;
 import dev.imageservice.testing.TestImages;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -35,7 +34,7 @@ class UnreadBodyConnectionTest {
             OutputStream out = socket.getOutputStream();
             out.write(head("/api/v1/process?op=blur", png.length).getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String answer = readHead(socket.getInputStream());
+            String answer = RawHttp.readHead(socket.getInputStream());
 
             assertThat(answer).startsWith("HTTP/1.1 400");
             assertThat(answer.toLowerCase(Locale.ROOT)).contains("\r\nconnection: close\r\n");
@@ -52,10 +51,12 @@ class UnreadBodyConnectionTest {
                 out.write(head("/api/v1/process", png.length).getBytes(StandardCharsets.US_ASCII));
                 out.write(png);
                 out.flush();
-                String answer = readHead(in);
+                String answer = RawHttp.readHead(in);
                 assertThat(answer).startsWith("HTTP/1.1 200");
                 assertThat(answer.toLowerCase(Locale.ROOT)).doesNotContain("connection: close");
-                in.readNBytes(contentLength(answer));
+                int length = RawHttp.contentLength(answer);
+                assertThat(length).as("Content-Length of %s", answer).isPositive();
+                in.readNBytes(length);
             }
         }
     }
@@ -63,29 +64,5 @@ class UnreadBodyConnectionTest {
     private static String head(String path, int length) {
         return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: "
                 + length + "\r\n\r\n";
-    }
-
-    /** The status line and headers, up to the empty line. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed after " + head.size() + " bytes: " + head);
-            }
-            head.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        throw new AssertionError("no Content-Length in " + head);
     }
 }

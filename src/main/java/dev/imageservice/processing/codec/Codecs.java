@@ -22,7 +22,12 @@ public enum Codecs {
     }
 
     public ImageEncoder pngEncoder() {
-        return this == FAST ? new PngEncoder(PngEncoder.ChannelOrder.BGR) : new OpenCvPngEncoder();
+        return pngEncoder(SpareThreads.NONE);
+    }
+
+    /** The PNG encoder; ours may borrow {@code spare} threads for a large image (OpenCV's never does). */
+    public ImageEncoder pngEncoder(SpareThreads spare) {
+        return this == FAST ? new PngEncoder(PngEncoder.ChannelOrder.BGR, spare) : new OpenCvPngEncoder();
     }
 
     /** True when these codecs run at full speed on this machine (FAST needs libturbojpeg.so.0). */

@@ -1,5 +1,8 @@
 package dev.imageservice.processing.codec;
 
+import static dev.imageservice.processing.codec.DeflateFormat.END_OF_BLOCK;
+import static dev.imageservice.processing.codec.DeflateFormat.MAX_MATCH;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -21,29 +24,6 @@ final class DeflateCoder {
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
-    private static final int MAX_MATCH = 258;
-    private static final int END_OF_BLOCK = 256;
-    private static final int[] LENGTH_BASE = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
-        67, 83, 99, 115, 131, 163, 195, 227, 258};
-    private static final int[] LENGTH_EXTRA = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
-        5, 5, 5, 5, 0};
-    /** For each match length 3..258: its symbol (257..285), extra-bit count and extra value. */
-    private static final int[] LENGTH_SYMBOL = new int[MAX_MATCH + 1];
-    private static final int[] LENGTH_EXTRA_BITS = new int[MAX_MATCH + 1];
-    private static final int[] LENGTH_EXTRA_VALUE = new int[MAX_MATCH + 1];
-    private static final int[] CODE_LENGTH_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
-
-    static {
-        for (int code = 0; code < LENGTH_BASE.length; code++) {
-            int top = code + 1 < LENGTH_BASE.length ? LENGTH_BASE[code + 1] : MAX_MATCH + 1;
-            for (int length = LENGTH_BASE[code]; length < top && length <= MAX_MATCH; length++) {
-                LENGTH_SYMBOL[length] = 257 + code;
-                LENGTH_EXTRA_BITS[length] = LENGTH_EXTRA[code];
-                LENGTH_EXTRA_VALUE[length] = length - LENGTH_BASE[code];
-            }
-        }
-    }
-
     private final OutputBytes out;
     private final Adler32 adler = new Adler32();
     private final Huffman literals = new Huffman(286, 15);
@@ -92,11 +72,11 @@ final class DeflateCoder {
         writeBits(2, 2); // dynamic Huffman codes
         writeCodeLengths();
         for (int length = 3; length <= MAX_MATCH; length++) {
-            int symbol = LENGTH_SYMBOL[length];
+            int symbol = DeflateFormat.LENGTH_SYMBOL[length];
             int codeLength = literals.lengths[symbol];
-            int extra = LENGTH_EXTRA_BITS[length];
+            int extra = DeflateFormat.LENGTH_EXTRA_BITS[length];
             // Distance code 0 (distance 1) is the one-bit code 0: it adds a zero bit.
-            matchCodes[length] = (literals.codes[symbol] | (long) LENGTH_EXTRA_VALUE[length] << codeLength)
+            matchCodes[length] = (literals.codes[symbol] | (long) DeflateFormat.LENGTH_EXTRA_VALUE[length] << codeLength)
                     | (long) (codeLength + extra + 1) << 32;
         }
         emit(data, start, end);
@@ -107,6 +87,30 @@ final class DeflateCoder {
     void finish() {
         alignToByte();
         out.putIntBE((int) adler.getValue());
+    }
+
+    /**
+     * Ends one independent part of a stream compressed in parts (no zlib header or trailer of its
+     * own): pads to a byte, after an empty stored block unless the part's last block was the
+     * stream's last (zlib's sync flush), so that the next part can start at a byte boundary.
+     */
+    void finishPart(boolean lastPart) {
+        if (!lastPart) {
+            writeBits(0, 3); // a stored block, not the last
+            alignToByte();
+            out.ensure(4);
+            out.data[out.size++] = 0;
+            out.data[out.size++] = 0;
+            out.data[out.size++] = (byte) 0xFF;
+            out.data[out.size++] = (byte) 0xFF;
+        } else {
+            alignToByte();
+        }
+    }
+
+    /** The Adler-32 of everything compressed so far. */
+    int adler() {
+        return (int) adler.getValue();
     }
 
     /**
@@ -137,8 +141,8 @@ final class DeflateCoder {
                 while (j < limit && data[j] == previous) {
                     j++;
                 }
-                frequencies[LENGTH_SYMBOL[j - i]]++;
-                extra += LENGTH_EXTRA_BITS[j - i] + 1;
+                frequencies[DeflateFormat.LENGTH_SYMBOL[j - i]]++;
+                extra += DeflateFormat.LENGTH_EXTRA_BITS[j - i] + 1;
                 i = j;
                 continue;
             }
@@ -316,7 +320,7 @@ final class DeflateCoder {
         int[] ordered = new int[19];
         int used = 4;
         for (int i = 0; i < 19; i++) {
-            ordered[i] = lengthCodes.lengths[CODE_LENGTH_ORDER[i]];
+            ordered[i] = lengthCodes.lengths[DeflateFormat.CODE_LENGTH_ORDER[i]];
             if (ordered[i] != 0) {
                 used = Math.max(used, i + 1);
             }

@@ -21,6 +21,8 @@ import org.opencv.core.Mat;
  * <p>Works in strips of rows: it copies ~128 KiB of rows at a time out of the Mat's native memory,
  * filters and compresses them while they are in cache, so besides the output it holds only a few
  * strip buffers ({@link #workingBytes}). Thread-safe and stateless: all buffers belong to one call.
+ * A large image may use threads the server does not need right now ({@link SpareThreads}): its rows
+ * are then coded as independent deflate parts in parallel and stitched ({@link ParallelRows}).
  */
 public final class PngEncoder implements ImageEncoder {
 
@@ -42,14 +44,23 @@ public final class PngEncoder implements ImageEncoder {
     private static final int IDAT = 0x49444154;
     private static final int IHDR = 0x49484452;
     private static final int IEND = 0x49454E44;
-    /** Filtered bytes per strip and deflate block: small enough to stay in L2 cache between passes. */
-    private static final int STRIP_BYTES = 128 * 1024;
+    private static final int STRIP_BYTES = RowCoder.STRIP_BYTES;
     private static final int MAX_CHUNK_BYTES = 1 << 20;
 
     private final ChannelOrder order;
+    private final SpareThreads spare;
 
     public PngEncoder(ChannelOrder order) {
+        this(order, SpareThreads.NONE);
+    }
+
+    /**
+     * @param spare threads a large image may borrow while the server has idle workers: its rows are
+     *              then coded in independent parts in parallel ({@link ParallelRows})
+     */
+    public PngEncoder(ChannelOrder order, SpareThreads spare) {
         this.order = order;
+        this.spare = java.util.Objects.requireNonNull(spare, "spare");
     }
 
     public ChannelOrder order() {
@@ -65,7 +76,7 @@ public final class PngEncoder implements ImageEncoder {
     @Override
     public Optional<ImageEncoder> absorb(ImageOperation operation) {
         if (operation instanceof SwapChannels) {
-            return Optional.of(new PngEncoder(order == ChannelOrder.BGR ? ChannelOrder.RGB : ChannelOrder.BGR));
+            return Optional.of(new PngEncoder(order == ChannelOrder.BGR ? ChannelOrder.RGB : ChannelOrder.BGR, spare));
         }
         return Optional.empty();
     }
@@ -81,7 +92,11 @@ public final class PngEncoder implements ImageEncoder {
         long filtered = (rowBytes + 1) * height;
         long strip = Math.max(STRIP_BYTES, rowBytes + 1);
         long largestOutput = filtered + filtered / 8192 + 4096;
-        return 4 * strip + rowBytes + filtered * 3 / 4 + filtered * 9 / 8 + largestOutput + 64 * 1024;
+        // Coded in parallel parts: each lent thread has strip buffers of its own; the parts' outputs
+        // (3/4 of the filtered bytes, 9/8 after growth) and the exact final array fit the same terms.
+        long helpers = ParallelRows.parts(height, (int) Math.min(Integer.MAX_VALUE - 1, rowBytes)) > 1
+                ? (long) ParallelRows.MAX_HELPERS * (4 * strip + rowBytes) : 0;
+        return 4 * strip + rowBytes + filtered * 3 / 4 + filtered * 9 / 8 + largestOutput + 64 * 1024 + helpers;
     }
 
     @Override
@@ -102,7 +117,7 @@ public final class PngEncoder implements ImageEncoder {
         Mat continuous = image.isContinuous() ? image : image.clone();
         try {
             int bitDepth = depth == CvType.CV_8U ? 8 : 16;
-            return new Writer(continuous, width, height, channels, bitDepth, permutation(channels)).write();
+            return new Writer(continuous, width, height, channels, bitDepth, permutation(channels), spare).write();
         } finally {
             if (continuous != image) {
                 continuous.release();
@@ -120,71 +135,134 @@ public final class PngEncoder implements ImageEncoder {
 
     /** One encoding: reads strips of rows, filters them, hands them to the deflate coder inside IDAT chunks. */
     private static final class Writer {
-        private final Mat image;
         private final int width;
         private final int height;
         private final int channels;
         private final int bitDepth;
-        private final int[] permutation;
-        private final int rowBytes;
-        private final int bytesPerPixel;
-        private final OutputBytes out;
+        private final RowCoder rows;
+        private final SpareThreads spare;
+        private OutputBytes out;
         private final CRC32 crc = new CRC32();
         private int chunkStart;
 
-        Writer(Mat image, int width, int height, int channels, int bitDepth, int[] permutation) {
-            this.image = image;
+        Writer(Mat image, int width, int height, int channels, int bitDepth, int[] permutation, SpareThreads spare) {
             this.width = width;
             this.height = height;
             this.channels = channels;
             this.bitDepth = bitDepth;
-            this.permutation = permutation;
-            this.bytesPerPixel = channels * bitDepth / 8;
-            this.rowBytes = Math.multiplyExact(width, bytesPerPixel);
-            long filteredBytes = (long) height * (rowBytes + 1);
-            // Photos filter and compress to ~50-70% of their raw size; growing costs one copy.
-            this.out = new OutputBytes((int) Math.min(Integer.MAX_VALUE - 16, filteredBytes * 3 / 4 + 4096));
+            this.rows = new RowCoder(image, width, height, channels, bitDepth, permutation);
+            this.spare = spare;
         }
 
         byte[] write() {
+            int parts = ParallelRows.parts(height, rows.rowBytes());
+            int helpers = parts > 1 ? spare.borrow(Math.min(parts - 1, ParallelRows.MAX_HELPERS)) : 0;
+            if (helpers > 0) {
+                try {
+                    return writeParts(ParallelRows.code(rows, parts, helpers, spare));
+                } finally {
+                    spare.giveBack(helpers);
+                }
+            }
+            long filteredBytes = (long) height * (rows.rowBytes() + 1);
+            // Photos filter and compress to ~50-70% of their raw size; growing costs one copy.
+            out = new OutputBytes((int) Math.min(Integer.MAX_VALUE - 16, filteredBytes * 3 / 4 + 4096));
             out.put(SIGNATURE);
             writeHeader();
             openChunk();
             DeflateCoder coder = new DeflateCoder(out);
             coder.start();
-            int rowsPerStrip = Math.max(1, STRIP_BYTES / (rowBytes + 1));
-            StripReader reader = new StripReader(image, width, channels, bitDepth, permutation, rowsPerStrip);
-            byte[] previous = new byte[rowBytes]; // the row above the first is all zeros
-            byte[] filtered = new byte[rowsPerStrip * (rowBytes + 1)];
-            for (int y = 0; y < height; y += rowsPerStrip) {
-                int rows = Math.min(rowsPerStrip, height - y);
-                byte[] raw = reader.read(y, rows);
-                for (int r = 0; r < rows; r++) {
-                    byte[] above = r == 0 ? previous : raw;
-                    int abovePos = r == 0 ? 0 : (r - 1) * rowBytes;
-                    PngFilters.filterRow(raw, r * rowBytes, above, abovePos, rowBytes, bytesPerPixel,
-                            filtered, r * (rowBytes + 1));
+            rows.code(0, height, coder, true, length -> {
+                if (out.size - chunkStart - 8 > MAX_CHUNK_BYTES - DeflateCoder.maxBlockOutput(length)) {
+                    // Bits still in the coder's buffer just go into the next chunk: IDATs split
+                    // the zlib stream at any byte boundary.
+                    closeChunk();
+                    openChunk();
                 }
-                System.arraycopy(raw, (rows - 1) * rowBytes, previous, 0, rowBytes);
-                int length = rows * (rowBytes + 1);
-                boolean lastStrip = y + rows >= height;
-                // A very wide row makes a long strip: code it in blocks of STRIP_BYTES all the same,
-                // so that every block's worst case fits the chunk bound.
-                for (int start = 0; start < length; start += STRIP_BYTES) {
-                    int end = Math.min(length, start + STRIP_BYTES);
-                    if (out.size - chunkStart - 8 > MAX_CHUNK_BYTES - DeflateCoder.maxBlockOutput(end - start)) {
-                        // Bits still in the coder's buffer just go into the next chunk: IDATs split
-                        // the zlib stream at any byte boundary.
-                        closeChunk();
-                        openChunk();
-                    }
-                    coder.block(filtered, start, end, lastStrip && end == length);
-                }
-            }
+            });
             coder.finish();
             closeChunk();
             chunk(IEND);
             return out.toArray();
+        }
+
+        /** The parts stitched into one zlib stream, framed in IDAT chunks, in an array of the exact size. */
+        private byte[] writeParts(ParallelRows.Part[] parts) {
+            long zlibBytes = 2 + 4;
+            for (ParallelRows.Part part : parts) {
+                zlibBytes += part.size();
+            }
+            long chunks = (zlibBytes + MAX_CHUNK_BYTES - 1) / MAX_CHUNK_BYTES;
+            long total = SIGNATURE.length + 25 + zlibBytes + 12 * chunks + 12;
+            if (total > Integer.MAX_VALUE - 16) {
+                throw new ImageProcessingException(ImageProcessingException.Kind.INTERNAL,
+                        "the encoded image would be larger than 2 GiB");
+            }
+            out = new OutputBytes(64);
+            out.put(SIGNATURE);
+            writeHeader();
+            byte[] exact = new byte[(int) total];
+            System.arraycopy(out.data, 0, exact, 0, out.size);
+            out.data = exact;
+            chunkStart = -1;
+            putChunked(new byte[] {0x78, 0x01}, 2); // as DeflateCoder.start() writes
+            int adler = 1;
+            for (ParallelRows.Part part : parts) {
+                putChunked(part.data(), part.size());
+                adler = DeflateFormat.combineAdler(adler, part.adler(), part.filteredLength());
+            }
+            putChunked(new byte[] {(byte) (adler >>> 24), (byte) (adler >>> 16), (byte) (adler >>> 8), (byte) adler}, 4);
+            finishChunk();
+            finishChunk(IEND, 0);
+            if (out.size != out.data.length) {
+                throw new IllegalStateException("PNG size " + out.size + " != " + out.data.length);
+            }
+            return out.data;
+        }
+
+        /** Appends zlib bytes into IDAT chunks of at most MAX_CHUNK_BYTES (no spare room needed). */
+        private void putChunked(byte[] bytes, int length) {
+            int offset = 0;
+            while (offset < length) {
+                if (chunkStart < 0 || out.size - chunkStart - 8 == MAX_CHUNK_BYTES) {
+                    if (chunkStart >= 0) {
+                        finishChunk();
+                    }
+                    chunkStart = out.size;
+                    out.size += 8;
+                }
+                int n = Math.min(length - offset, MAX_CHUNK_BYTES - (out.size - chunkStart - 8));
+                System.arraycopy(bytes, offset, out.data, out.size, n);
+                out.size += n;
+                offset += n;
+            }
+        }
+
+        private void finishChunk() {
+            finishChunk(IDAT, chunkStart);
+        }
+
+        /** Writes length, type and CRC of the chunk whose data runs from {@code start + 8} to the end. */
+        private void finishChunk(int type, int start) {
+            if (type == IEND) {
+                start = out.size;
+                out.size += 8;
+            }
+            byte[] d = out.data;
+            int length = out.size - start - 8;
+            putInt(d, start, length);
+            putInt(d, start + 4, type);
+            crc.reset();
+            crc.update(d, start + 4, length + 4);
+            putInt(d, out.size, (int) crc.getValue());
+            out.size += 4;
+        }
+
+        private static void putInt(byte[] d, int p, int value) {
+            d[p] = (byte) (value >>> 24);
+            d[p + 1] = (byte) (value >>> 16);
+            d[p + 2] = (byte) (value >>> 8);
+            d[p + 3] = (byte) value;
         }
 
         private void writeHeader() {

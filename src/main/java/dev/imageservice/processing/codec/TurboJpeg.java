@@ -109,6 +109,13 @@ final class TurboJpeg {
     static native int tjDecompressHeader3(Pointer handle, byte[] jpeg, long size, int[] width, int[] height,
             int[] subsampling, int[] colorspace);
 
+    /** The same with the JPEG in native memory: JNA copies a byte[] argument into fresh memory per call. */
+    static native int tjDecompressHeader3(Pointer handle, Pointer jpeg, long size, int[] width, int[] height,
+            int[] subsampling, int[] colorspace);
+
+    static native int tjDecompress2(Pointer handle, Pointer jpeg, long size, long destination, int width, int pitch,
+            int height, int pixelFormat, int flags);
+
     /** {@code destination} is a native address (a Mat's data): the pixels are written straight there. */
     static native int tjDecompress2(Pointer handle, byte[] jpeg, long size, long destination, int width, int pitch,
             int height, int pixelFormat, int flags);

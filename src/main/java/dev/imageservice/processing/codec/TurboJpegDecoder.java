@@ -1,17 +1,18 @@
 package dev.imageservice.processing.codec;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.format.ImageFormat;
 import dev.imageservice.processing.format.ImageHeader;
 import java.util.Locale;
 import java.util.Objects;
-import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
  * Decodes JPEGs through libjpeg-turbo's TurboJPEG API (SIMD) straight into the Mat's native
- * memory, as interleaved B,G,R (or gray) bytes: no scanline callbacks, no intermediate copy.
+ * memory, as interleaved B,G,R (or gray) bytes: no scanline callbacks, no intermediate copy. The
+ * JPEG bytes and large images' pixels live in native memory each thread keeps ({@link ReusedNativeMemory}).
  * Everything else goes to the fallback decoder (OpenCV).
  *
  * <p>Same pixels as OpenCV: OpenCV's bundled libjpeg-turbo and Debian's use the same algorithms
@@ -79,8 +80,16 @@ public final class TurboJpegDecoder implements ImageDecoder {
         return pixels * channels + pixels * 3 * 2 + (long) width * 3 * 16 * 4;
     }
 
+    /**
+     * The JPEG at 1/denominator through TurboJPEG (SIMD), or null where the library is missing or
+     * leaves this JPEG to OpenCV (shrink-on-load's fast path).
+     */
+    static Mat decodeScaledOrNull(byte[] data, int denominator) {
+        return TurboJpeg.available() ? decodeJpeg(data, denominator) : null;
+    }
+
     /** OpenCV's pixels for this JPEG, or null to leave it to the fallback. */
-    private Mat decodeJpeg(byte[] data, int denominator) {
+    private static Mat decodeJpeg(byte[] data, int denominator) {
         Pointer handle = TurboJpeg.acquire();
         boolean clean = false;
         try {
@@ -88,7 +97,12 @@ public final class TurboJpegDecoder implements ImageDecoder {
             int[] height = new int[1];
             int[] subsampling = new int[1];
             int[] colorspace = new int[1];
-            if (TurboJpeg.tjDecompressHeader3(handle, data, data.length, width, height, subsampling, colorspace) != 0) {
+            ReusedNativeMemory kept = ReusedNativeMemory.forThisThread();
+            Memory jpeg = kept.input(data);
+            int header = jpeg != null
+                    ? TurboJpeg.tjDecompressHeader3(handle, jpeg, data.length, width, height, subsampling, colorspace)
+                    : TurboJpeg.tjDecompressHeader3(handle, data, data.length, width, height, subsampling, colorspace);
+            if (header != 0) {
                 return null; // not a JPEG libjpeg-turbo reads (12-bit, lossless, odd sampling): the fallback decides
             }
             int channels = switch (colorspace[0]) {
@@ -102,11 +116,13 @@ public final class TurboJpegDecoder implements ImageDecoder {
             }
             int w = (width[0] + denominator - 1) / denominator;
             int h = (height[0] + denominator - 1) / denominator;
-            Mat mat = new Mat(h, w, CvType.makeType(CvType.CV_8U, channels));
+            Mat mat = kept.pixels(h, w, channels);
             boolean done = false;
             try {
-                int result = TurboJpeg.tjDecompress2(handle, data, data.length, mat.dataAddr(), w, w * channels, h,
-                        channels == 3 ? TurboJpeg.PF_BGR : TurboJpeg.PF_GRAY, FLAGS);
+                int format = channels == 3 ? TurboJpeg.PF_BGR : TurboJpeg.PF_GRAY;
+                int result = jpeg != null
+                        ? TurboJpeg.tjDecompress2(handle, jpeg, data.length, mat.dataAddr(), w, w * channels, h, format, FLAGS)
+                        : TurboJpeg.tjDecompress2(handle, data, data.length, mat.dataAddr(), w, w * channels, h, format, FLAGS);
                 if (result == 0) {
                     done = true;
                     clean = true;

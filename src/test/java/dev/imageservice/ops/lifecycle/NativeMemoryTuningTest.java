@@ -1,4 +1,4 @@
-package dev.imageservice.ops;
+package dev.imageservice.ops.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

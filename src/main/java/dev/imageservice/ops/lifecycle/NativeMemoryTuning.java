@@ -1,4 +1,4 @@
-package dev.imageservice.ops;
+package dev.imageservice.ops.lifecycle;
 
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;

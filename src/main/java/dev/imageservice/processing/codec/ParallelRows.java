@@ -1,0 +1,104 @@
+package dev.imageservice.processing.codec;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Codes one image's rows as independent deflate parts on the calling thread plus lent threads
+ * (pigz-style): each part starts a fresh block at a row boundary, ends byte-aligned with an empty
+ * stored block, and carries the Adler-32 of its filtered bytes, so that parts concatenate into one
+ * zlib stream. Parts are taken in order from a shared counter (work stealing): the caller never
+ * waits for a helper that has not started, only for parts already being coded.
+ */
+final class ParallelRows {
+    /** Filtered bytes per part: a few ms of work, so that two to four threads share an image evenly. */
+    static final int PART_BYTES = 2 << 20;
+    /** At most this many lent threads per image. */
+    static final int MAX_HELPERS = 3;
+
+    /** One part's deflate data ({@code data[0, size)}), the Adler-32 and length of its filtered bytes. */
+    record Part(byte[] data, int size, int adler, long filteredLength) {
+    }
+
+    private ParallelRows() {
+    }
+
+    /** How many parts an image of these rows is worth cutting into (1: not worth it). */
+    static int parts(int height, int rowBytes) {
+        long filtered = (long) height * (rowBytes + 1);
+        return (int) Math.min(height, (filtered + PART_BYTES - 1) / PART_BYTES);
+    }
+
+    /**
+     * Codes rows in {@code parts} parts with {@code helpers} lent threads besides the caller. Returns
+     * only once every part that was started is finished: helpers read the caller's image.
+     */
+    static Part[] code(RowCoder rows, int parts, int helpers, SpareThreads spare) {
+        int height = rows.height();
+        int rowsPerPart = (height + parts - 1) / parts;
+        int count = (height + rowsPerPart - 1) / rowsPerPart;
+        Part[] done = new Part[count];
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(count);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) {
+                        done[k] = codePart(rows, k * rowsPerPart, Math.min(height, (k + 1) * rowsPerPart), k == count - 1);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    finished.countDown();
+                }
+            }
+        };
+        for (int i = 0; i < helpers; i++) {
+            try {
+                spare.execute(worker);
+            } catch (RuntimeException rejected) {
+                break; // e.g. the executor is shutting down: the caller codes the rest itself
+            }
+        }
+        worker.run();
+        awaitUninterruptibly(finished);
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
+        return done;
+    }
+
+    private static Part codePart(RowCoder rows, int y0, int y1, boolean last) {
+        long filtered = (long) (y1 - y0) * (rows.rowBytes() + 1);
+        OutputBytes out = new OutputBytes((int) Math.min(Integer.MAX_VALUE - 16, filtered * 3 / 4 + 4096));
+        DeflateCoder coder = new DeflateCoder(out);
+        rows.code(y0, y1, coder, last, length -> { });
+        coder.finishPart(last);
+        return new Part(out.data, out.size, coder.adler(), filtered);
+    }
+
+    // Helpers read the image the caller releases after we return: never return before they are done.
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
