@@ -392,4 +392,9 @@ public final class AdmissionController {
     public synchronized int queued() {
         return queue.size();
     }
+
+    /** Requests of {@code client} (see {@link RequestContext#client()}) waiting for admission now. */
+    public synchronized int queuedBy(String client) {
+        return queue.queuedBy(client);
+    }
 }
