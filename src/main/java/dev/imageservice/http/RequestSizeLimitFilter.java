@@ -38,7 +38,20 @@ public final class RequestSizeLimitFilter implements ContainerRequestFilter {
             throw BoundedInput.tooLarge(maxInputBytes);
         }
         // The raw body is counted again by the resource; this matters for multipart of unknown length.
-        request.setEntityStream(new LimitedInputStream(request.getEntityStream(), allowed, maxInputBytes));
+        LimitedInputStream counted = new LimitedInputStream(request.getEntityStream(), allowed, maxInputBytes);
+        request.setProperty(COUNTED_BODY, counted);
+        request.setEntityStream(counted);
+    }
+
+    private static final String COUNTED_BODY = RequestSizeLimitFilter.class.getName() + ".body";
+
+    /**
+     * Whether the whole body was read: the end of the stream, or every declared byte, went through
+     * this filter's count. False when the request was answered before the filter ran.
+     */
+    static boolean bodyRead(ContainerRequestContext request) {
+        return request.getProperty(COUNTED_BODY) instanceof LimitedInputStream counted
+                && (counted.ended || (request.getLength() > 0 && counted.count >= request.getLength()));
     }
 
     private static long declaredLength(ContainerRequestContext request) {
@@ -59,6 +72,7 @@ public final class RequestSizeLimitFilter implements ContainerRequestFilter {
         private final long allowed;
         private final long limitToReport;
         private long count;
+        private boolean ended;
 
         LimitedInputStream(InputStream in, long allowed, long limitToReport) {
             super(in);
@@ -71,6 +85,8 @@ public final class RequestSizeLimitFilter implements ContainerRequestFilter {
             int b = super.read();
             if (b >= 0) {
                 count(1);
+            } else {
+                ended = true;
             }
             return b;
         }
@@ -80,6 +96,8 @@ public final class RequestSizeLimitFilter implements ContainerRequestFilter {
             int n = super.read(buffer, offset, length);
             if (n > 0) {
                 count(n);
+            } else if (n < 0) {
+                ended = true;
             }
             return n;
         }
