@@ -161,11 +161,11 @@ public final class AdmissionController {
             List<Grant> grants;
             Lease kept;
             synchronized (AdmissionController.this) {
-                long took = System.nanoTime() - grantedAt;
-                pace.done(took, granted);
+                long now = System.nanoTime();
+                pace.done(now - grantedAt, granted, bytes, now);
                 freeSlot();
                 release();
-                kept = new Lease(bytes, true);
+                kept = new AnswerLease(AdmissionController.this, bytes, pace);
                 kept.count(bytes); // already in memory: counted even if it overshoots
                 grants = grantable();
             }
@@ -270,26 +270,22 @@ public final class AdmissionController {
 
     /**
      * Refuses every later request as shutting down, and at once the waiters that, at the recent pace
-     * of the work, would not be done within {@code graceNanos}: their clients can go elsewhere now
-     * instead of being cut when the grace period ends. Work in flight and the other waiters go on.
+     * of the work and of the writing of answers, would not be answered to the last byte within
+     * {@code graceNanos}: their clients can go elsewhere now instead of being cut when the grace
+     * period ends. Work in flight, answers being written and the other waiters go on.
      */
     public void shutdown(long graceNanos) {
         List<Waiter> refused = new ArrayList<>();
         synchronized (this) {
             shutDown = true;
             graceEndsNanos = System.nanoTime() + graceNanos;
-            // When each waiter would be done: what is in work now, the work of those ahead shared
-            // among the work slots, then its own.
-            long inWork = inFlight > 0 ? pace.expectedNanos(workAndOutputBytes / inFlight) : 0;
-            long ahead = 0;
+            WorkPace.Plan plan = pace.plan(graceEndsNanos, inFlight, workAndOutputBytes, maxConcurrent);
             for (Waiter waiter : queue) {
-                long own = pace.expectedNanos(waiter.bytes);
-                if (inWork + ahead / maxConcurrent + own > graceNanos) {
+                if (!plan.admits(waiter.bytes)) {
                     refused.add(waiter);
-                } else {
-                    ahead += own;
                 }
             }
+            plan.log(refused.size(), queue.size());
         }
         refused.forEach(waiter -> waiter.future.completeExceptionally(shuttingDown()));
     }
@@ -318,8 +314,8 @@ public final class AdmissionController {
             if (grants == null) {
                 grants = new ArrayList<>(2);
             }
-            if (shutDown && System.nanoTime() + pace.expectedNanos(head.bytes) - graceEndsNanos > 0) {
-                // It would not be done before the grace period ends: refuse it now, never start it.
+            if (shutDown && !pace.plan(graceEndsNanos, inFlight, workAndOutputBytes, maxConcurrent).admits(head.bytes)) {
+                // It would not be done and written before the grace period ends: refuse it now, never start it.
                 grants.add(new Grant(head.future, null));
                 continue;
             }
