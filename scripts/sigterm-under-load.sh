@@ -59,7 +59,7 @@ until grep -q 'ProcessImage ok' "$out/server.log" && [ "$(grep -c 'POST /api/v1/
 done
 sleep "$signal_after"
 echo "SIGTERM ${signal_after} s after both loads flow (load $(cut -d' ' -f1 /proc/loadavg)); in the service:" \
-  "$(curl -s "http://127.0.0.1:$admin_port/metrics" | jq -c '[.gauges | to_entries[] | select(.key | test("admission.(in-flight|queued)$|memory")) | {(.key): .value.value}] | add')"
+  "$(curl -s "http://127.0.0.1:$admin_port/metrics" | jq -c '[.gauges | to_entries[] | select(.key | test("^image[.](admission[.](in-flight|queued)|memory[.](in-use|waiting)-bytes)$")) | {(.key): .value.value}] | add')"
 kill -TERM "$server"
 set +e
 wait "$server"; status=$?
@@ -73,7 +73,7 @@ for name in grpc http; do
       (.firstErrors | to_entries[] | "  \(.key): \(.value | gsub("\\s+"; " ") | .[0:160])")' "$out/$name.json"
 done
 echo "server log: $(grep -c 'ProcessImage ok' "$out/server.log") gRPC and $(grep -c 'POST /api/v1/process ok' "$out/server.log") HTTP answers logged ok"
-grep -E 'grace period|still running|SIGTERM|refuses new calls|gRPC server stopped|WARN|ERROR' "$out/server.log" \
+grep -E 'grace period|still running|SIGTERM|refuses new calls|Shutdown:|gRPC server stopped|WARN|ERROR' "$out/server.log" \
   | grep -v 'ProcessImage ok' | cut -c1-220 | head -20
 
 # The verdict: every status typed.
