@@ -36,7 +36,7 @@ class ConfigurationTest {
         assertThat(config.getLimits().getMaxInputSize()).isEqualTo(DataSize.mebibytes(64));
         assertThat(config.getLimits().build().maxPixels()).isEqualTo(50_000_000L);
         assertThat(config.getLimits().build().maxConcurrent()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(config.getGrpc().getShutdownGracePeriod()).isEqualTo(Duration.seconds(10));
+        assertThat(config.getGrpc().getShutdownGracePeriod()).isEqualTo(Duration.seconds(20));
         assertThat(config.getGrpc().getExecutorThreads()).isZero(); // sized from the limits
     }
 

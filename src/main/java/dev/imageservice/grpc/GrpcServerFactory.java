@@ -41,10 +41,15 @@ public class GrpcServerFactory {
     @Max(1024)
     private int executorThreads = 0;
 
-    /** On shutdown, how long calls in flight may take to finish before they are cancelled. */
+    /**
+     * On shutdown, how long calls in flight may take to finish, their answers written to the last
+     * byte, before they are cancelled. Answers that the memory budget lets wait for slow readers
+     * (up to its work share, 224 MiB by default) may need several seconds to be written at the
+     * rates measured under load (16-25 MB/s on two shared cores): 20 s leaves room for them.
+     */
     @NotNull
     @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
-    private Duration shutdownGracePeriod = Duration.seconds(10);
+    private Duration shutdownGracePeriod = Duration.seconds(20);
 
     /**
      * A streaming call whose client sends no chunk for this long is ended with DEADLINE_EXCEEDED; a
