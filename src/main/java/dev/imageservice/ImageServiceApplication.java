@@ -197,6 +197,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.admin().addServlet("prometheus", PrometheusExposition.servlet(environment.metrics(), prometheus))
                 .addMapping("/prometheus");
 
+        // Once shutdown begins, an answer to a slow reader is not cut after 1 s without progress.
+        environment.lifecycle().addServerLifecycleListener(new dev.imageservice.ops.lifecycle.ShutdownIdleTimeout());
         environment.lifecycle().addServerLifecycleListener(
                 new ReadyLogger(getName(), grpcServer::getPort, openCvVersion));
     }
