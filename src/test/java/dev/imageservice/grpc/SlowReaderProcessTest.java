@@ -2,18 +2,13 @@ package dev.imageservice.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.UnsafeByteOperations;
-import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
-import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.ops.metrics.MetricNames;
 import dev.imageservice.testing.LargeImages;
 import dev.imageservice.testing.ChildJvmService;
 import dev.imageservice.testing.TestImages;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
+import dev.imageservice.testing.UnreadCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
@@ -23,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,29 +64,9 @@ class SlowReaderProcessTest {
 
     /** A unary call whose client reads nothing of the answer until {@code readAfterMillis} have passed. */
     private CompletableFuture<ImageResponse> slowCall(byte[] image, long readAfterMillis) {
-        ClientCall<ImageRequest, ImageResponse> call = channel.newCall(ImageServiceGrpc.getProcessImageMethod(),
-                CallOptions.DEFAULT.withDeadlineAfter(120, TimeUnit.SECONDS));
-        CompletableFuture<ImageResponse> result = new CompletableFuture<>();
-        AtomicReference<ImageResponse> response = new AtomicReference<>();
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(ImageResponse message) {
-                response.set(message);
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                if (status.isOk()) {
-                    result.complete(response.get());
-                } else {
-                    result.completeExceptionally(status.asRuntimeException());
-                }
-            }
-        }, new Metadata());
-        call.sendMessage(ImageRequest.newBuilder().setImageData(UnsafeByteOperations.unsafeWrap(image)).build());
-        call.halfClose();
-        timer.schedule(() -> call.request(1), readAfterMillis, TimeUnit.MILLISECONDS);
-        return result;
+        UnreadCall call = new UnreadCall(channel, image, () -> { });
+        timer.schedule(call::read, readAfterMillis, TimeUnit.MILLISECONDS);
+        return call.result();
     }
 
     @Test

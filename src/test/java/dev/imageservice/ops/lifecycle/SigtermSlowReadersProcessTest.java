@@ -2,16 +2,11 @@ package dev.imageservice.ops.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.UnsafeByteOperations;
-import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
-import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.testing.ChildJvmService;
 import dev.imageservice.testing.LargeImages;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
+import dev.imageservice.testing.UnreadCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
@@ -22,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +35,7 @@ class SigtermSlowReadersProcessTest {
     private static final int CALLS = 20;
     private static final long READ_EVERY_MILLIS = 1500;
     /** Calls whose answer is ready (its headers arrived) and not yet asked for, oldest first. */
-    private final java.util.Queue<ClientCall<ImageRequest, ImageResponse>> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Queue<UnreadCall> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private ChildJvmService service;
     private ManagedChannel channel;
@@ -76,12 +70,14 @@ class SigtermSlowReadersProcessTest {
 
         List<CompletableFuture<ImageResponse>> calls = new ArrayList<>();
         for (int i = 0; i < CALLS; i++) {
-            calls.add(call(jpeg));
+            UnreadCall[] call = new UnreadCall[1];
+            call[0] = new UnreadCall(channel, jpeg, () -> ready.add(call[0]));
+            calls.add(call[0].result());
         }
         timer.scheduleAtFixedRate(() -> {
-            ClientCall<ImageRequest, ImageResponse> next = ready.poll();
+            UnreadCall next = ready.poll();
             if (next != null) {
-                next.request(1);
+                next.read();
             }
         }, READ_EVERY_MILLIS, READ_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         // Four answers read: the service has seen how fast this client reads.
@@ -106,36 +102,5 @@ class SigtermSlowReadersProcessTest {
                 answered, CALLS, refused);
         assertThat(service.awaitExit(60)).as(String.join("\n", service.output())).isZero();
         assertThat(answered).as("the answers read before the signal at least").isGreaterThanOrEqualTo(4);
-    }
-
-    /** A unary call whose answer the client asks for when its turn in {@link #ready} comes. */
-    private CompletableFuture<ImageResponse> call(byte[] image) {
-        ClientCall<ImageRequest, ImageResponse> call = channel.newCall(ImageServiceGrpc.getProcessImageMethod(),
-                CallOptions.DEFAULT.withDeadlineAfter(120, TimeUnit.SECONDS));
-        CompletableFuture<ImageResponse> result = new CompletableFuture<>();
-        AtomicReference<ImageResponse> response = new AtomicReference<>();
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onHeaders(Metadata headers) {
-                ready.add(call); // the server sends the headers with the answer
-            }
-
-            @Override
-            public void onMessage(ImageResponse message) {
-                response.set(message);
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                if (status.isOk()) {
-                    result.complete(response.get());
-                } else {
-                    result.completeExceptionally(status.asRuntimeException());
-                }
-            }
-        }, new Metadata());
-        call.sendMessage(ImageRequest.newBuilder().setImageData(UnsafeByteOperations.unsafeWrap(image)).build());
-        call.halfClose();
-        return result;
     }
 }
