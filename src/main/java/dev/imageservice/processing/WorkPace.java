@@ -110,10 +110,9 @@ final class WorkPace {
         private final long nanosLeft;
         private final long inWorkNanos;
         private final int workSlots;
+        private final double answersAtStart;
         private double answersAhead;
         private long workAhead;
-
-        private final double answersAtStart;
 
         private Plan(long nanosLeft, long inWorkNanos, double answersAhead, int workSlots) {
             this.answersAtStart = answersAhead;
