@@ -78,7 +78,7 @@ for scenario in "${scenarios[@]}"; do
       bench "$scenario-http" "http://127.0.0.1:$http_port" --http-body "$body" "$photo" > "$out/$scenario-http.line" & second=$!
       wait "$first" "$second" || true
       cat "$out/$scenario-grpc.line" "$out/$scenario-http.line"
-      jq -rs '"both: \(.[0].requests + .[1].requests) requests, \(.[0].succeeded + .[1].succeeded) ok (\((.[0].succeeded + .[1].succeeded) * 1000 / (.[0].requests + .[1].requests) | round / 10)%), server CPU \([.[].server.cpuMillis] | max / (.[0].requests + .[1].requests) | round) ms/req"' \
+      jq -rs '"both: \(.[0].requests + .[1].requests) requests, \(.[0].succeeded + .[1].succeeded) ok (\((.[0].succeeded + .[1].succeeded) * 1000 / (.[0].requests + .[1].requests) | round / 10)%), server CPU \(([.[].server.cpuMillis] | max) / (.[0].requests + .[1].requests) | round) ms/req"' \
         "$out/$scenario-grpc.json" "$out/$scenario-http.json" || true ;;
     k6-2mp) # the tutorial's k6 scenario: 200 clients, a new connection per request, 2 MP; warm-up first
       DURATION=10s bench "$scenario-warmup" "grpc://127.0.0.1:$grpc_port" --new-connection-per-request "$images/photo-2mp.jpg" >/dev/null
