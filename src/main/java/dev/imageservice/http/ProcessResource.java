@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import org.glassfish.jersey.media.multipart.BodyPartEntity;
 import org.glassfish.jersey.media.multipart.FormDataBodyPart;
 import org.glassfish.jersey.media.multipart.FormDataParam;
 import org.slf4j.Logger;
@@ -86,7 +87,23 @@ public final class ProcessResource {
         }
         String fileName = part.getContentDisposition() == null ? null : part.getContentDisposition().getFileName();
         ProcessingOptions options = ProcessOptionsParser.fromForm(request, part);
-        // Jersey has parsed the form before this method runs: the part is counted once read.
+        // Jersey has parsed the form before this method runs, keeping the image in a temporary file
+        // (parts over 4 KiB): it stays there while the request waits, and only its head is read
+        // before admission, the rest on admission (DeferredBody), as for a raw body.
+        if (part.getEntity() instanceof BodyPartEntity entity) {
+            SpooledPart spooled = SpooledPart.of(entity, maxInputBytes);
+            response.register((CompletionCallback) failure -> spooled.delete());
+            try {
+                EncodedImage image = spooled.size() == 0 ? EncodedImage.of(new byte[0])
+                        : new DeferredBody(spooled.open(), (int) spooled.size(), budget);
+                AdmissionController.Lease held = image instanceof DeferredBody deferred ? deferred.lease() : budget.tryHold(0);
+                process(image, held, (int) spooled.size(), fileName, options, request, response);
+                return;
+            } catch (IOException | RuntimeException e) {
+                spooled.delete();
+                throw e;
+            }
+        }
         byte[] input;
         try (InputStream in = part.getValueAs(InputStream.class)) {
             input = BoundedInput.readAtMost(in, maxInputBytes);

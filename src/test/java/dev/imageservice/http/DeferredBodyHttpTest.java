@@ -29,11 +29,14 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A raw upload with a {@code Content-Length} that waits for admission holds only the head of its
- * body (what the header checks read), not the body: its rest is read once it is admitted. So more
- * uploads wait than the budget's input share could hold whole, and none of them is refused.
+ * An upload that waits for admission holds only the head of its image (what the header checks
+ * read), not the image: a raw body with a {@code Content-Length} leaves its rest with the client, a
+ * multipart form's image part stays in its temporary file; the rest is read once it is admitted. So
+ * more uploads wait than the budget's input share could hold whole, and none of them is refused.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DeferredBodyHttpTest {
@@ -62,16 +65,17 @@ class DeferredBodyHttpTest {
         }
     }
 
-    @Test
-    void waitingUploadsHoldOnlyTheirHeadAndAllSucceed() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void waitingUploadsHoldOnlyTheirHeadAndAllSucceed(boolean multipart) throws Exception {
         AdmissionController admission = GatedApplication.admission();
                 assertThat(admission.inputShareBytes()).as("PNG of %d bytes", PNG.length).isLessThan(3L * PNG.length);
         gate = GatedApplication.Gate.closeForNextRequests();
         List<CompletableFuture<HttpResponse<byte[]>>> uploads = new ArrayList<>();
-        uploads.add(HTTP.sendAsync(post(), BodyHandlers.ofByteArray()));
+        uploads.add(HTTP.sendAsync(post(multipart), BodyHandlers.ofByteArray()));
         assertThat(gate.awaitHeld(1, 30, TimeUnit.SECONDS)).as("the first upload is in work").isTrue();
         for (int i = 0; i < WAITING; i++) {
-            uploads.add(HTTP.sendAsync(post(), BodyHandlers.ofByteArray()));
+            uploads.add(HTTP.sendAsync(post(multipart), BodyHandlers.ofByteArray()));
         }
         awaitTrue(() -> admission.queued() == WAITING || uploads.stream().anyMatch(CompletableFuture::isDone),
                 WAITING + " uploads waiting");
@@ -117,9 +121,14 @@ class DeferredBodyHttpTest {
         }
     }
 
-    private static HttpRequest post() {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + "/api/v1/process"))
-                .header("Content-Type", "image/png").timeout(Duration.ofSeconds(120))
-                .POST(BodyPublishers.ofByteArray(PNG)).build();
+    /** The image as the raw body, or as the file part of a form (kept by Jersey in a temporary file). */
+    private static HttpRequest post(boolean multipart) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + "/api/v1/process"))
+                .timeout(Duration.ofSeconds(120));
+        if (multipart) {
+            byte[] form = new Multipart().file(ProcessResource.FILE_PART, "photo.png", "image/png", PNG).field("op", "swap").build();
+            return request.header("Content-Type", Multipart.CONTENT_TYPE).POST(BodyPublishers.ofByteArray(form)).build();
+        }
+        return request.header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(PNG)).build();
     }
 }
