@@ -8,9 +8,11 @@
 # `./mvnw -B package -DskipTests`, under `flock /tmp/bench.lock` on a shared machine.
 #
 #   scripts/memory-figures.sh [SCENARIO...]
-#     scenarios: grpc-channel grpc-newconn http http-raw mixed mixed-raw k6-2mp (default: all but k6-2mp)
+#     scenarios: grpc-channel grpc-newconn http http-raw mixed mixed-raw k6-2mp (default: all but k6-2mp;
+#     k6-2mp is the tutorial's scenario at 2 MP, 200 clients, a new connection per request)
 #
-# Environment: JAR (default target/image-service.jar), JAVA_OPTS (default -Xmx1g), DURATION (20s),
+# Environment: JAR (default target/image-service.jar), JAVA_OPTS (default -Xmx1g; with
+# -XX:NativeMemoryTracking=summary each run also prints NMT's summary), DURATION (20s),
 # CONCURRENCY (200), TIMEOUT (240s), IMAGES (directory, default target/samples), OUT (directory for
 # logs, default target/memory-figures), HTTP_PORT/ADMIN_PORT/GRPC_PORT (11080/11081/11051).
 set -euo pipefail
@@ -62,6 +64,11 @@ after() { # name: the server's peak RSS and GC pauses, and a 2 MP upload right a
   hwm=$(awk '/VmHWM/ {printf "%d MiB", $2/1024}' "/proc/$server/status")
   gc=$(grep -o 'Pause[^)]*) [0-9.]*ms\|Pause.* [0-9.]*ms$' "$out/$name-gc.log" | awk '{s += $NF + 0} END {printf "%.1f s in %d pauses", s/1000, NR}')
   echo "$name: VmHWM $hwm; GC $gc; 2 MP right after: HTTP $status; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  case $java_opts in *NativeMemoryTracking*) # where the resident memory is, as the JVM counts it
+    jcmd "$server" VM.native_memory summary > "$out/$name-nmt.txt" 2>&1 || true
+    grep -E '^Total|^-  *(Java Heap|Class|Thread|Code|GC|Internal|Other|Symbol|Arena|Native Memory|Metaspace)' "$out/$name-nmt.txt" \
+      | sed 's/^-  */  /; s/(reserved=[0-9]*KB, //' ;;
+  esac
 }
 
 photo=$images/photo-12mp.jpg
