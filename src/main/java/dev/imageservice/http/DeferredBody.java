@@ -2,10 +2,10 @@ package dev.imageservice.http;
 
 import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.EncodedImage;
+import dev.imageservice.processing.ImageProcessingException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>An admitted body holds a work slot while its rest arrives: it must arrive within
  * {@link #restTimeoutNanos(long)} (10 s plus 256 KiB a second) or the request ends with 408, so a
- * client trickling its upload cannot keep a slot. Read errors surface as {@link UncheckedIOException}.
+ * client trickling its upload cannot keep a slot. A read error surfaces as an INVALID_IMAGE refusal
+ * whose cause is a {@link ReadFailure}, so the transport can answer it as the read error it is.
  */
 final class DeferredBody implements EncodedImage {
     static final long REST_BASE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -104,8 +105,17 @@ final class DeferredBody implements EncodedImage {
                             new TimeoutException(read + " of " + size + " bytes"));
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) { // RuntimeException: Jetty's BadMessageException (408, too slow)
+            // The client's doing: counted as a bad request, answered as the read error it is.
+            throw new ImageProcessingException(ImageProcessingException.Kind.INVALID_IMAGE,
+                    "the request body could not be read: " + e.getMessage(), new ReadFailure(e));
+        }
+    }
+
+    /** Why the body could not be read (the transport's own exception is its cause). */
+    static final class ReadFailure extends IOException {
+        ReadFailure(Exception cause) {
+            super(cause.getMessage(), cause);
         }
     }
 }

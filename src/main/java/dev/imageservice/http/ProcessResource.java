@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -167,8 +166,8 @@ public final class ProcessResource {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                if (cause instanceof UncheckedIOException e) {
-                    cause = e.getCause(); // the body could not be read: mapped like any read error
+                if (cause.getCause() instanceof DeferredBody.ReadFailure read) {
+                    cause = read.getCause(); // the body could not be read: mapped like any read error
                 }
                 LOG.info("POST /api/v1/process refused: in={} B: {}", inputBytes, cause.getMessage());
                 response.resume(cause);
