@@ -88,16 +88,18 @@ for scenario in "${scenarios[@]}"; do
       jq -rs '"both: \(.[0].requests + .[1].requests) requests, \(.[0].succeeded + .[1].succeeded) ok (\((.[0].succeeded + .[1].succeeded) * 1000 / (.[0].requests + .[1].requests) | round / 10)%), server CPU \(([.[].server.cpuMillis] | max) / (.[0].requests + .[1].requests) | round) ms/req"' \
         "$out/$scenario-grpc.json" "$out/$scenario-http.json" || true ;;
     k6-2mp) # the tutorial's k6 scenario: 200 clients, a new connection per request, 2 MP; warm-up first
-      DURATION=10s bench "$scenario-warmup" "grpc://127.0.0.1:$grpc_port" --new-connection-per-request "$images/photo-2mp.jpg" >/dev/null
+      duration=10s bench "$scenario-warmup" "grpc://127.0.0.1:$grpc_port" --new-connection-per-request "$images/photo-2mp.jpg" >/dev/null
       bench "$scenario" "grpc://127.0.0.1:$grpc_port" --new-connection-per-request "$images/photo-2mp.jpg"
       # The image work alone: 30 requests one at a time; the processor's own time, and the server's CPU.
-      local_cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
-      before=$(local_cpu)
-      for _ in $(seq 30); do
+      cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+      before=$(cpu_ticks)
+      times=$(for _ in $(seq 30); do
         curl -s -o /dev/null -D - --data-binary @"$images/photo-2mp.jpg" -H 'Content-Type: image/jpeg' \
           "http://127.0.0.1:$http_port/api/v1/process" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-processing-time-ms" {print $2}'
-      done | sort -n | awk -v cpu="$(( ($(local_cpu) - before) * 10 ))" \
-        '{t[NR] = $1} END {printf "%s one at a time: processing %.1f ms median (X-Processing-Time-Ms), server CPU %.0f ms/req\n", "'"$scenario"'", t[int((NR + 1) / 2)], cpu / NR}' ;;
+      done | sort -n)
+      cpu_ms=$(( ($(cpu_ticks) - before) * 10 ))
+      echo "$times" | awk -v cpu="$cpu_ms" -v name="$scenario" \
+        '{t[NR] = $1} END {printf "%s one at a time (HTTP, raw body): processing %.1f ms median (X-Processing-Time-Ms), server CPU %.0f ms/req\n", name, t[int((NR + 1) / 2)], cpu / NR}' ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   after "$scenario"
