@@ -49,7 +49,7 @@ bench() { # key concurrency duration extra...
       --duration "$dur" --json "$@" "$work/b.jpg" 2>>"$work/bench.err"
 }
 line() { # name json
-  jq -r --arg n "$1" '"\($n): \(.requests) req, \(.failed) failed, \(.requestsPerSecond * 10 | round / 10) req/s, p50 \(.latencyMillis.p50 * 10 | round / 10) ms, p90 \(.latencyMillis.p90 * 10 | round / 10) ms, p99 \(.latencyMillis.p99 * 10 | round / 10) ms"' "$2"
+  jq -r --arg n "$1" '"\($n): \(.requests) req, \(.failed) failed, \(.requestsPerSecond * 10 | round / 10) req/s, p50 \(.latencyMillis.p50 * 10 | round / 10) ms, p90 \(.latencyMillis.p90 * 10 | round / 10) ms, p99 \(.latencyMillis.p99 * 10 | round / 10) ms, client CPU \(.clientCpuMillisPerRequest * 10 | round / 10) ms/req\(if .server then ", server CPU \(.server.cpuMillisPerRequest * 10 | round / 10) ms/req (\(.server.cpuMillis / 1000 / .elapsedSeconds * 100 | round)% of a core)" else "" end)"' "$2"
 }
 # B's calls as the server logged them ("ProcessImage ok ... in N ms": from the call's start, its
 # whole message received, to its answer handed to gRPC for writing).
@@ -67,7 +67,7 @@ server_ms "$mark"
 
 # A fills its 500 places first, then B runs while A keeps them full.
 nice -n "$a_nice" java -jar "$jar" bench --target "grpc://127.0.0.1:$grpc" --api-key "$alice" \
-  --concurrency "$a_conc" --duration "$(( ${under%s} + 12 ))s" --timeout 300s --json "$image" \
+  --concurrency "$a_conc" --duration "$(( ${under%s} + 12 ))s" --timeout 300s --server-pid "$server" --json "$image" \
   > "$work/a.json" 2>/dev/null &
 a=$!; pids+=("$a")
 sleep 8

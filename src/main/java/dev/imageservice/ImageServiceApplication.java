@@ -74,6 +74,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     public static void main(String[] args) throws Exception {
         dev.imageservice.ops.lifecycle.NativeMemoryTuning.apply(); // before the threads that malloc exist
+        dev.imageservice.ops.logging.NativeStderr.routeIntoLog(); // libpng/libjpeg/OpenCV messages into the log
         if (args.length > 0 && "server".equals(args[0])) {
             // A planned stop (SIGTERM from a process manager, Ctrl-C) drains and exits 0, not 143.
             GracefulExit.onTerminationSignals();
