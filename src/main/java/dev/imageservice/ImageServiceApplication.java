@@ -186,7 +186,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         environment.jersey().register(new ProcessResource(metered, admission, limits.maxInputBytes(),
                 environment.lifecycle().executorService("http-answer-%d").minThreads(HTTP_ANSWER_THREADS)
                         .maxThreads(HTTP_ANSWER_THREADS).allowCoreThreadTimeOut(true).build()));
-        environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, ImageGrpcService.STREAM_CHUNK_BYTES,
+        environment.jersey().register(new LimitsResource(ActiveLimits.of(limits, admission, ImageGrpcService.STREAM_CHUNK_BYTES,
                 config.getGrpc().getStreamIdleTimeout().toMilliseconds())));
         environment.jersey().register(new HttpMetricsFilter(environment.metrics(), prometheus));
         config.getSecurity().registerHttp(environment); // API keys, headers, CORS, JSON errors

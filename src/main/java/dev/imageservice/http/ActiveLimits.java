@@ -1,5 +1,6 @@
 package dev.imageservice.http;
 
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.Limits;
 import java.util.concurrent.TimeUnit;
 
@@ -12,12 +13,16 @@ import java.util.concurrent.TimeUnit;
  * @param maxMegapixels      the same in megapixels, as configured
  * @param maxConcurrent      images decoded/encoded at the same time
  * @param memoryBudgetBytes  bytes all requests may hold at once (inputs, work, outputs not yet written)
+ * @param inputShareBytes    the part of the budget that inputs (waiting or in work) may hold; an
+ *                           input that finds it full is refused at once (503)
  * @param maxQueued          requests that may wait for admission before more are refused (503)
+ * @param maxQueuedPerClient requests one client (API key name, else address) may have waiting
  * @param maxQueueWaitMillis longest wait for admission before a request is refused (503)
  * @param grpc               limits of the gRPC streaming call
  */
 public record ActiveLimits(long maxInputBytes, long maxPixels, double maxMegapixels, int maxConcurrent,
-        long memoryBudgetBytes, int maxQueued, long maxQueueWaitMillis, Grpc grpc) {
+        long memoryBudgetBytes, long inputShareBytes, int maxQueued, int maxQueuedPerClient,
+        long maxQueueWaitMillis, Grpc grpc) {
 
     /**
      * @param streamChunkBytes        size of the chunks of the answer of {@code ProcessImageStream}
@@ -26,10 +31,11 @@ public record ActiveLimits(long maxInputBytes, long maxPixels, double maxMegapix
     public record Grpc(long streamChunkBytes, long streamIdleTimeoutMillis) {
     }
 
-    public static ActiveLimits of(Limits limits, long grpcStreamChunkBytes, long grpcStreamIdleTimeoutMillis) {
+    public static ActiveLimits of(Limits limits, AdmissionController admission, long grpcStreamChunkBytes,
+            long grpcStreamIdleTimeoutMillis) {
         return new ActiveLimits(limits.maxInputBytes(), limits.maxPixels(), limits.maxPixels() / 1e6,
-                limits.maxConcurrent(), limits.memoryBudgetBytes(), limits.maxQueued(),
-                TimeUnit.NANOSECONDS.toMillis(limits.maxQueueWaitNanos()),
+                limits.maxConcurrent(), admission.budgetBytes(), admission.inputShareBytes(), limits.maxQueued(),
+                limits.maxQueuedPerClient(), TimeUnit.NANOSECONDS.toMillis(limits.maxQueueWaitNanos()),
                 new Grpc(grpcStreamChunkBytes, grpcStreamIdleTimeoutMillis));
     }
 }

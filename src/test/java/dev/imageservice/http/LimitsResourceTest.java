@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageservice.ImageServiceConfiguration;
+import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.testing.AppUnderTest;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -27,6 +28,7 @@ class LimitsResourceTest {
             ConfigOverride.config("limits.maxConcurrent", "3"),
             ConfigOverride.config("limits.memoryBudget", "45MiB"),
             ConfigOverride.config("limits.maxQueued", "7"),
+            ConfigOverride.config("limits.maxQueuedPerClient", "5"),
             ConfigOverride.config("limits.maxQueueWait", "1500ms"),
             ConfigOverride.config("grpc.streamIdleTimeout", "12s"));
 
@@ -45,11 +47,14 @@ class LimitsResourceTest {
         assertThat(limits.get("maxMegapixels").asDouble()).isEqualTo(20.0);
         assertThat(limits.get("maxConcurrent").asInt()).isEqualTo(3);
         assertThat(limits.get("memoryBudgetBytes").asLong()).isEqualTo(45L << 20);
+        assertThat(limits.get("inputShareBytes").asLong())
+                .isEqualTo((45L << 20) * AdmissionController.INPUT_SHARE_PERCENT / 100);
         assertThat(limits.get("maxQueued").asInt()).isEqualTo(7);
+        assertThat(limits.get("maxQueuedPerClient").asInt()).isEqualTo(5);
         assertThat(limits.get("maxQueueWaitMillis").asLong()).isEqualTo(1500);
         assertThat(limits.at("/grpc/streamChunkBytes").asLong()).isEqualTo(1024 * 1024);
         assertThat(limits.at("/grpc/streamIdleTimeoutMillis").asLong()).isEqualTo(12_000);
-        assertThat(limits.size()).as("no field beyond the documented ones: %s", limits).isEqualTo(8);
+        assertThat(limits.size()).as("no field beyond the documented ones: %s", limits).isEqualTo(10);
     }
 
     @Test
