@@ -20,6 +20,7 @@ import dev.imageservice.ops.health.ProcessorHealthCheck;
 import dev.imageservice.ops.metrics.PrometheusExposition;
 import dev.imageservice.ops.metrics.PrometheusMetrics;
 import dev.imageservice.ops.lifecycle.ReadyLogger;
+import dev.imageservice.ops.lifecycle.ThreadPriorities;
 import dev.imageservice.ops.requests.GrpcRequestInterceptor;
 import dev.imageservice.ops.status.StatusSampler;
 import dev.imageservice.ops.status.StatusServlet;
@@ -118,6 +119,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         AdmissionGauges.registerLimits(environment.metrics(), limits);
         // Image work runs here, at most limits.maxConcurrent at once (admission sees to that).
         ExecutorService workers = environment.lifecycle().executorService("image-work-%d")
+                .threadFactory(ThreadPriorities.lowered("image-work-%d", config.getOps().getImageWorkNice()))
                 .minThreads(limits.maxConcurrent()).maxThreads(limits.maxConcurrent()).build();
         ScheduledExecutorService timer = environment.lifecycle().scheduledExecutorService("image-timer-%d").build();
         ImageProcessor processor = createProcessor(limits, admission, workers);
