@@ -3,10 +3,12 @@ package dev.imageservice.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -90,11 +92,36 @@ public final class ChunkedImageRequests implements MethodDescriptor.Marshaller<I
     @Override
     public ImageRequest parse(InputStream stream) {
         try {
-            return parse(ByteString.readFrom(stream, PIECE_BYTES, PIECE_BYTES));
+            return parse(readPieces(stream));
         } catch (InvalidProtocolBufferException | IndexOutOfBoundsException e) {
             throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
         } catch (IOException e) {
             throw Status.INTERNAL.withDescription("the request message could not be read").withCause(e).asRuntimeException();
+        }
+    }
+
+    /**
+     * The message in pieces of at most {@link #PIECE_BYTES}, each read once into an array of its exact
+     * size (gRPC's stream knows how much is left) and wrapped without a copy. Protobuf's
+     * {@code ByteString.readFrom} reads into a buffer of the piece size and then copies it, which
+     * allocated every piece twice (two humongous objects under G1).
+     */
+    static ByteString readPieces(InputStream stream) throws IOException {
+        boolean knownLength = stream instanceof KnownLength; // then available() is exactly what is left
+        ByteString message = ByteString.EMPTY;
+        while (true) {
+            int left = knownLength ? stream.available() : PIECE_BYTES;
+            if (left == 0) {
+                return message;
+            }
+            byte[] piece = new byte[Math.min(PIECE_BYTES, left)];
+            int read = stream.readNBytes(piece, 0, piece.length);
+            // Safe: the array is ours, filled here and never written again.
+            ByteString wrapped = UnsafeByteOperations.unsafeWrap(piece, 0, read);
+            message = message.isEmpty() ? wrapped : message.concat(wrapped);
+            if (read < piece.length) {
+                return message;
+            }
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import org.glassfish.jersey.media.multipart.BodyPartEntity;
 import org.glassfish.jersey.media.multipart.FormDataBodyPart;
 import org.glassfish.jersey.media.multipart.FormDataParam;
 import org.slf4j.Logger;
@@ -85,12 +86,28 @@ public final class ProcessResource {
         }
         String fileName = part.getContentDisposition() == null ? null : part.getContentDisposition().getFileName();
         ProcessingOptions options = ProcessOptionsParser.fromForm(request, part);
-        // Jersey has parsed the form before this method runs: the part is counted once read.
+        // Jersey has parsed the form before this method runs, keeping the image in a temporary file
+        // (parts over 4 KiB): it stays there while the request waits, and only its head is read
+        // before admission, the rest on admission (DeferredBody), as for a raw body.
+        if (part.getEntity() instanceof BodyPartEntity entity) {
+            SpooledPart spooled = SpooledPart.of(entity, maxInputBytes);
+            response.register((CompletionCallback) failure -> spooled.delete());
+            try {
+                EncodedImage image = spooled.size() == 0 ? EncodedImage.of(new byte[0])
+                        : new DeferredBody(spooled.open(), (int) spooled.size(), budget);
+                AdmissionController.Lease held = image instanceof DeferredBody deferred ? deferred.lease() : budget.tryHold(0);
+                process(image, held, (int) spooled.size(), fileName, options, request, response);
+                return;
+            } catch (IOException | RuntimeException e) {
+                spooled.delete();
+                throw e;
+            }
+        }
         byte[] input;
         try (InputStream in = part.getValueAs(InputStream.class)) {
             input = BoundedInput.readAtMost(in, maxInputBytes);
         }
-        process(input, budget.tryHold(input.length), fileName, options, request, response);
+        process(EncodedImage.of(input), budget.tryHold(input.length), input.length, fileName, options, request, response);
     }
 
     @POST
@@ -98,32 +115,29 @@ public final class ProcessResource {
     public void processBody(InputStream body, @Context HttpServletRequest request, @Suspended AsyncResponse response)
             throws IOException {
         ProcessingOptions options = ProcessOptionsParser.fromQuery(request);
-        // With a Content-Length, the body is counted before it is read: no room means 503 at once,
-        // and the body is never read.
         long declared = request.getContentLengthLong();
-        AdmissionController.Lease input = declared > 0 ? budget.tryHold(Math.min(declared, maxInputBytes)) : null;
-        byte[] data;
-        try {
-            data = BoundedInput.readAtMost(body, maxInputBytes);
-            if (input == null) {
-                input = budget.tryHold(data.length);
-            } else {
-                input.resize(data.length);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (input != null) {
-                input.close();
-            }
-            throw e;
+        if (declared > 0 && declared <= maxInputBytes) {
+            // Only the head is read now; the rest once the image is admitted (the filter refused a
+            // larger declared length with 413 before anything was read).
+            DeferredBody deferred = new DeferredBody(body, (int) declared, budget);
+            process(deferred, deferred.lease(), (int) declared, null, options, request, response);
+            return;
         }
-        process(data, input, null, options, request, response);
+        // A body of unknown length (chunked) is read whole and then counted.
+        byte[] data = BoundedInput.readAtMost(body, maxInputBytes);
+        process(EncodedImage.of(data), budget.tryHold(data.length), data.length, null, options, request, response);
     }
 
     /** Waits for the processor without holding this thread; the answer is written by {@link #answers}. */
-    private void process(byte[] input, AdmissionController.Lease inputMemory, String uploadName,
+    private void process(EncodedImage input, AdmissionController.Lease inputMemory, int inputBytes, String uploadName,
             ProcessingOptions options, HttpServletRequest request, AsyncResponse response) {
-        CompletableFuture<ProcessedImage> work =
-                processor.processAsync(EncodedImage.of(input), options, HttpRequestContexts.of(request));
+        CompletableFuture<ProcessedImage> work;
+        try {
+            work = processor.processAsync(input, options, HttpRequestContexts.of(request));
+        } catch (RuntimeException e) {
+            inputMemory.close();
+            throw e;
+        }
         HttpRequestContexts.onCallerGone(request, () -> work.cancel(false));
         // Called once the answer is written (or could not be): everything the request held goes back.
         response.register((CompletionCallback) failure -> {
@@ -139,7 +153,7 @@ public final class ProcessResource {
                 MDC.setContextMap(logContext);
             }
             try {
-                answer(result, failure, input.length, uploadName, options, response);
+                answer(result, failure, inputBytes, uploadName, options, response);
             } finally {
                 MDC.clear();
             }
@@ -152,6 +166,9 @@ public final class ProcessResource {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
+                if (cause.getCause() instanceof DeferredBody.ReadFailure read) {
+                    cause = read.getCause(); // the body could not be read: mapped like any read error
+                }
                 LOG.info("POST /api/v1/process refused: in={} B: {}", inputBytes, cause.getMessage());
                 response.resume(cause);
                 return;

@@ -11,6 +11,14 @@ import java.util.Arrays;
  */
 public interface EncodedImage extends ProbeInput {
 
+    /**
+     * Called by the processor once the image is admitted to work, before it takes {@link #bytes()}:
+     * what is read from then on ({@link #size()} minus {@link #heldBytes()} at admission) is counted
+     * in that work. An image whose transport still holds part of it reads the rest then.
+     */
+    default void admitted() {
+    }
+
     /** An image already in one array (nothing is copied, the array is not written). */
     static EncodedImage of(byte[] data) {
         return new EncodedImage() {

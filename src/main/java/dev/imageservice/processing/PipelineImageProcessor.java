@@ -122,8 +122,10 @@ public final class PipelineImageProcessor implements ImageProcessor {
             return CompletableFuture.failedFuture(e);
         }
         long queuedAt = System.nanoTime();
+        // What the transport has not read yet is read on admission, so it counts in the work.
+        int held = input.heldBytes();
         CompletableFuture<AdmissionController.Permit> turn = admission.admit(
-                Limits.workBytes(plan.peakPixels, input.size()), input.size(), context);
+                Limits.workBytes(plan.peakPixels, input.size()) + (input.size() - held), held, context);
         CompletableFuture<ProcessedImage> result = new CompletableFuture<>();
         result.whenComplete((image, failure) -> {
             if (result.isCancelled()) {
@@ -136,6 +138,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 return;
             }
             context.stages().stageEnded(StageListener.Stage.QUEUE, "queue", queuedAt, System.nanoTime());
+            input.admitted();
             try {
                 workers.execute(() -> work(permit, source, options, plan, context, result));
             } catch (RejectedExecutionException e) {
@@ -203,6 +206,9 @@ public final class PipelineImageProcessor implements ImageProcessor {
         try {
             long start = System.nanoTime();
             byte[] input = source.bytes();
+            if (source.partlyUnread) {
+                HeaderChecks.check(EncodedImage.of(input), limits); // now with its end (a cut-off JPEG)
+            }
             if (planned.shrinkFactor > 1) {
                 decoded = ShrinkOnLoad.decode(input, planned.shrinkFactor);
             }
@@ -267,6 +273,8 @@ public final class PipelineImageProcessor implements ImageProcessor {
         final byte[] head;
         final ImageHeader header;
         final ImageFormat format;
+        /** Part of the image was still with the transport when its header was checked. */
+        final boolean partlyUnread;
         private byte[] bytes;
         private int orientation;
 
@@ -275,6 +283,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             this.head = head;
             this.header = header;
             this.format = header.format();
+            this.partlyUnread = input.heldBytes() < input.size();
         }
 
         byte[] bytes() {

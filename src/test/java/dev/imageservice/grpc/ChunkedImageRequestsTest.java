@@ -48,6 +48,25 @@ class ChunkedImageRequestsTest {
     }
 
     @Test
+    void aKnownLengthMessageIsReadInPiecesOfExactSizeOneRegionEach() throws Exception {
+        byte[] message = new byte[ChunkedImageRequests.PIECE_BYTES * 2 + 777];
+        new Random(2).nextBytes(message);
+        ByteString pieces = ChunkedImageRequests.readPieces(new KnownLengthBytes(message));
+        assertThat(pieces.toByteArray()).isEqualTo(message);
+        assertThat(pieces.asReadOnlyByteBufferList()).extracting(java.nio.ByteBuffer::remaining)
+                .containsExactly(ChunkedImageRequests.PIECE_BYTES, ChunkedImageRequests.PIECE_BYTES, 777);
+        assertThat(ChunkedImageRequests.readPieces(new ByteArrayInputStream(message)).toByteArray())
+                .as("a stream of unknown length").isEqualTo(message);
+    }
+
+    /** What gRPC hands a marshaller: a stream that knows how much is left. */
+    private static final class KnownLengthBytes extends ByteArrayInputStream implements io.grpc.KnownLength {
+        KnownLengthBytes(byte[] data) {
+            super(data);
+        }
+    }
+
+    @Test
     void anEmptyRequestIsTheDefaultOne() {
         assertThat(marshaller().parse(new ByteArrayInputStream(new byte[0]))).isEqualTo(ImageRequest.getDefaultInstance());
     }

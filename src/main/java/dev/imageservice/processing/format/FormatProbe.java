@@ -89,7 +89,8 @@ public final class FormatProbe {
                     + format.displayName() + " header says " + found.width() + "x" + found.height());
         }
         boolean complete = switch (format) {
-            case JPEG -> JpegReader.hasEndMarker(input.tail(TAIL_BYTES));
+            // Not yet received: the end marker is checked once the whole file has been read.
+            case JPEG -> input.heldBytes() < input.size() || JpegReader.hasEndMarker(input.tail(TAIL_BYTES));
             case WEBP -> WebpReader.whole(head, input.size());
             default -> true;
         };

@@ -18,6 +18,15 @@ public interface ProbeInput {
     /** All the bytes. */
     byte[] bytes();
 
+    /**
+     * Bytes in memory now: fewer than {@link #size()} when the rest is still with the transport (an
+     * HTTP body read only once its image is admitted). Then the tail is not looked at: the whole file
+     * is checked again once read.
+     */
+    default int heldBytes() {
+        return size();
+    }
+
     /** A file already in one array (nothing is copied beyond the head and tail asked for). */
     static ProbeInput of(byte[] data) {
         return new ProbeInput() {
