@@ -20,6 +20,7 @@ import dev.imageservice.ops.health.ProcessorHealthCheck;
 import dev.imageservice.ops.metrics.PrometheusExposition;
 import dev.imageservice.ops.metrics.PrometheusMetrics;
 import dev.imageservice.ops.lifecycle.ReadyLogger;
+import dev.imageservice.ops.lifecycle.ThreadPriorities;
 import dev.imageservice.ops.requests.GrpcRequestInterceptor;
 import dev.imageservice.ops.status.StatusSampler;
 import dev.imageservice.ops.status.StatusServlet;
@@ -74,6 +75,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     public static void main(String[] args) throws Exception {
         dev.imageservice.ops.lifecycle.NativeMemoryTuning.apply(); // before the threads that malloc exist
+        dev.imageservice.ops.logging.NativeStderr.routeIntoLog(); // libpng/libjpeg/OpenCV messages into the log
         if (args.length > 0 && "server".equals(args[0])) {
             // A planned stop (SIGTERM from a process manager, Ctrl-C) drains and exits 0, not 143.
             GracefulExit.onTerminationSignals();
@@ -117,6 +119,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         AdmissionGauges.registerLimits(environment.metrics(), limits);
         // Image work runs here, at most limits.maxConcurrent at once (admission sees to that).
         ExecutorService workers = environment.lifecycle().executorService("image-work-%d")
+                .threadFactory(ThreadPriorities.lowered("image-work-%d", config.getOps().getImageWorkNice()))
                 .minThreads(limits.maxConcurrent()).maxThreads(limits.maxConcurrent()).build();
         ScheduledExecutorService timer = environment.lifecycle().scheduledExecutorService("image-timer-%d").build();
         ImageProcessor processor = createProcessor(limits, admission, workers);

@@ -8,6 +8,8 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import io.grpc.protobuf.services.HealthStatusManager;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,24 @@ public class OpsFactory {
     @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
     @MaxDuration(value = 5, unit = TimeUnit.MINUTES)
     private Duration shutdownDrainDelay = Duration.seconds(0);
+
+    /**
+     * How much lower the OS priority (nice value) of the image work threads is than the rest of the
+     * process, so probes, event loops and the GC get the cores first when the machine is busy.
+     */
+    @Min(0)
+    @Max(19)
+    private int imageWorkNice = 0;
+
+    @JsonProperty
+    public int getImageWorkNice() {
+        return imageWorkNice;
+    }
+
+    @JsonProperty
+    public void setImageWorkNice(int imageWorkNice) {
+        this.imageWorkNice = imageWorkNice;
+    }
 
     @JsonProperty
     public Duration getHealthCheckInterval() {

@@ -146,7 +146,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
                     context);
             work = started;
         }
-        started.whenComplete((processed, failure) -> processed(image.length, processed, failure));
+        started.whenComplete(LogContext.capture().wrap((processed, failure) -> processed(image.length, processed, failure)));
     }
 
     private void processed(int inputBytes, ProcessedImage processed, Throwable failure) {

@@ -72,7 +72,8 @@ final class UnaryImageCall {
             started = processor.processAsync(new ByteStringImage(image), options, ImageGrpcService.requestContext());
             work = started;
         }
-        started.whenComplete((processed, failure) -> answer(image.size(), processed, failure));
+        LogContext log = LogContext.capture();
+        started.whenComplete(log.wrap((processed, failure) -> answer(image.size(), processed, failure)));
     }
 
     private void answer(int inputBytes, ProcessedImage processed, Throwable failure) {
@@ -106,7 +107,7 @@ final class UnaryImageCall {
             if (!ended) {
                 // The idle timeout, plus the time the answer takes at the slowest read rate we wait for.
                 long readNanos = outputBytes * (TimeUnit.SECONDS.toNanos(1) / MIN_READ_BYTES_PER_SECOND);
-                stallCheck = timer.schedule(this::stalled, stallTimeoutNanos + readNanos, TimeUnit.NANOSECONDS);
+                stallCheck = timer.schedule(LogContext.capture().wrap(this::stalled), stallTimeoutNanos + readNanos, TimeUnit.NANOSECONDS);
             }
         }
         if (LOG.isInfoEnabled()) {

@@ -24,18 +24,27 @@ import java.util.concurrent.TimeoutException;
 final class DeferredBody implements EncodedImage {
     static final long REST_BASE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     static final long REST_MIN_BYTES_PER_SECOND = 256 * 1024;
+    /** The most of a refused body that is read and dropped before the refusal is sent. */
+    static final long DRAIN_MAX_BYTES = 16L << 20;
+    /** How long that may take (checked between reads; a stalled client meets Jetty's idle timeout). */
+    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final InputStream in;
     private final int size;
     private final AdmissionController.Lease lease;
+    private final boolean fromClient;
     private byte[] data = new byte[0];
     private int read;
     private volatile boolean admitted;
 
-    /** @throws dev.imageservice.processing.ImageProcessingException when the service is shutting down */
-    DeferredBody(InputStream in, int size, AdmissionController budget) {
+    /**
+     * @param fromClient whether {@code in} is the client's connection (else a file already received)
+     * @throws dev.imageservice.processing.ImageProcessingException when the service is shutting down
+     */
+    DeferredBody(InputStream in, int size, AdmissionController budget, boolean fromClient) {
         this.in = in;
         this.size = size;
+        this.fromClient = fromClient;
         this.lease = budget.tryHold(0);
     }
 
@@ -109,6 +118,41 @@ final class DeferredBody implements EncodedImage {
             // The client's doing: counted as a bad request, answered as the read error it is.
             throw new ImageProcessingException(ImageProcessingException.Kind.INVALID_IMAGE,
                     "the request body could not be read: " + e.getMessage(), new ReadFailure(e));
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body (nothing kept, nothing counted), so that the
+     * refusal reaches the client. Answering while the client is still sending, and then closing the
+     * connection with its bytes unread, makes TCP reset the connection, which can destroy the answer
+     * before the client reads it ("received no bytes" instead of 503). Once all of it is read, the
+     * connection also stays open for the client's next request. A body of more than
+     * {@link #DRAIN_MAX_BYTES} left, or one that does not arrive within {@link #DRAIN_NANOS}, is not
+     * drained: then the answer says {@code Connection: close} ({@link UnreadBodyCloser}).
+     */
+    synchronized void drainRest() {
+        if (fromClient) {
+            drain(in, size - read);
+        }
+    }
+
+    /** Reads and drops up to {@code bytes} of {@code in}, within the limits of {@link #drainRest()}. */
+    static void drain(InputStream in, long bytes) {
+        if (bytes <= 0 || bytes > DRAIN_MAX_BYTES) {
+            return;
+        }
+        byte[] sink = new byte[64 * 1024];
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        try {
+            for (long left = bytes; left > 0 && System.nanoTime() - deadline < 0; ) {
+                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    return;
+                }
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client went away or the body is broken: the refusal stands, the connection closes.
         }
     }
 

@@ -94,7 +94,7 @@ public final class ProcessResource {
             response.register((CompletionCallback) failure -> spooled.delete());
             try {
                 EncodedImage image = spooled.size() == 0 ? EncodedImage.of(new byte[0])
-                        : new DeferredBody(spooled.open(), (int) spooled.size(), budget);
+                        : new DeferredBody(spooled.open(), (int) spooled.size(), budget, false);
                 AdmissionController.Lease held = image instanceof DeferredBody deferred ? deferred.lease() : budget.tryHold(0);
                 process(image, held, (int) spooled.size(), fileName, options, request, response);
                 return;
@@ -119,7 +119,13 @@ public final class ProcessResource {
         if (declared > 0 && declared <= maxInputBytes) {
             // Only the head is read now; the rest once the image is admitted (the filter refused a
             // larger declared length with 413 before anything was read).
-            DeferredBody deferred = new DeferredBody(body, (int) declared, budget);
+            DeferredBody deferred;
+            try {
+                deferred = new DeferredBody(body, (int) declared, budget, true);
+            } catch (RuntimeException refused) { // shutting down: refused before anything was read
+                DeferredBody.drain(body, declared);
+                throw refused;
+            }
             process(deferred, deferred.lease(), (int) declared, null, options, request, response);
             return;
         }
@@ -153,21 +159,23 @@ public final class ProcessResource {
                 MDC.setContextMap(logContext);
             }
             try {
-                answer(result, failure, inputBytes, uploadName, options, response);
+                answer(result, failure, input, inputBytes, uploadName, options, response);
             } finally {
                 MDC.clear();
             }
         }, answers);
     }
 
-    private static void answer(ProcessedImage result, Throwable failure, int inputBytes, String uploadName,
-            ProcessingOptions options, AsyncResponse response) {
+    private static void answer(ProcessedImage result, Throwable failure, EncodedImage input, int inputBytes,
+            String uploadName, ProcessingOptions options, AsyncResponse response) {
         {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 if (cause.getCause() instanceof DeferredBody.ReadFailure read) {
                     cause = read.getCause(); // the body could not be read: mapped like any read error
+                } else if (input instanceof DeferredBody deferred) {
+                    deferred.drainRest(); // refused with the body partly unread: let the refusal arrive
                 }
                 LOG.info("POST /api/v1/process refused: in={} B: {}", inputBytes, cause.getMessage());
                 response.resume(cause);

@@ -7,14 +7,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.zip.Adler32;
 
 /**
  * A zlib stream (RFC 1950/1951) written for speed on filtered image data, in the manner of fpnge:
  * each block gets its own Huffman table fitted to that block's bytes; the only LZ77 matches are
  * runs (distance 1, the previous byte repeated, as zlib's RLE strategy finds them), found eight
  * bytes at a time; codes are emitted into a 64-bit bit buffer stored whole. A block that Huffman
- * coding would not shrink (noise) is stored. Any inflater reads the output.
+ * coding would not shrink (noise) is stored. The Adler-32 is summed in the counting pass
+ * ({@link SymbolCounter}). Any inflater reads the output.
  *
  * <p>Writes into an {@link OutputBytes} shared with the caller, so a container (PNG's IDAT chunks)
  * can be framed around the stream between blocks without copying it. Not thread-safe: one coder per
@@ -25,16 +25,13 @@ final class DeflateCoder {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private final OutputBytes out;
-    private final Adler32 adler = new Adler32();
+    private final SymbolCounter counter = new SymbolCounter();
     private final Huffman literals = new Huffman(286, 15);
     private final Huffman lengthCodes = new Huffman(19, 7);
     /** Per match length, the whole match (length code, extra bits, distance code 0) as code | bits << 32. */
     private final long[] matchCodes = new long[MAX_MATCH + 1];
-    private final int[][] counts = new int[4][256];
     private long bitBuffer;
     private int bitCount;
-    /** Extra bits and distance bits of the matches of the block last counted. */
-    private long extraBits;
 
     DeflateCoder(OutputBytes out) {
         this.out = out;
@@ -52,9 +49,8 @@ final class DeflateCoder {
 
     /** Compresses {@code data[start, end)} as one or more blocks; {@code last} ends the deflate stream. */
     void block(byte[] data, int start, int end, boolean last) {
-        adler.update(data, start, end - start);
         int[] frequencies = literals.frequencies;
-        count(data, start, end, frequencies);
+        counter.count(data, start, end, frequencies);
         frequencies[END_OF_BLOCK] = 1;
         literals.build();
         long headerBits = prepareCodeLengths();
@@ -62,7 +58,7 @@ final class DeflateCoder {
         for (int s = 0; s < 286; s++) {
             codedBits += (long) frequencies[s] * literals.lengths[s];
         }
-        codedBits += extraBits;
+        codedBits += counter.extraBits;
         out.ensure(maxBlockOutput(end - start) + 16);
         if (codedBits > (long) (end - start) * 8 + 64) {
             stored(data, start, end, last);
@@ -86,7 +82,7 @@ final class DeflateCoder {
     /** Ends the stream: pads to a byte and appends the Adler-32 of everything compressed. */
     void finish() {
         alignToByte();
-        out.putIntBE((int) adler.getValue());
+        out.putIntBE(counter.adler());
     }
 
     /**
@@ -110,59 +106,7 @@ final class DeflateCoder {
 
     /** The Adler-32 of everything compressed so far. */
     int adler() {
-        return (int) adler.getValue();
-    }
-
-    /**
-     * The parse shared by {@link #count} and {@link #emit}: at each position past the block's first
-     * byte with eight bytes left, if the next eight bytes all repeat the previous byte, a run match
-     * of up to 258 bytes; otherwise eight literals. The last few bytes are literals.
-     */
-    private void count(byte[] data, int start, int end, int[] frequencies) {
-        int[] h0 = counts[0];
-        int[] h1 = counts[1];
-        int[] h2 = counts[2];
-        int[] h3 = counts[3];
-        for (int[] h : counts) {
-            Arrays.fill(h, 0);
-        }
-        Arrays.fill(frequencies, 0);
-        long extra = 0;
-        int i = start;
-        if (i < end) {
-            h0[data[i++] & 0xFF]++;
-        }
-        while (i + 8 <= end) {
-            long w = (long) LONG_LE.get(data, i);
-            byte previous = data[i - 1];
-            if (w == (previous & 0xFFL) * ONES) {
-                int j = i + 8;
-                int limit = Math.min(end, i + MAX_MATCH);
-                while (j < limit && data[j] == previous) {
-                    j++;
-                }
-                frequencies[DeflateFormat.LENGTH_SYMBOL[j - i]]++;
-                extra += DeflateFormat.LENGTH_EXTRA_BITS[j - i] + 1;
-                i = j;
-                continue;
-            }
-            h0[(int) w & 0xFF]++;
-            h1[(int) (w >>> 8) & 0xFF]++;
-            h2[(int) (w >>> 16) & 0xFF]++;
-            h3[(int) (w >>> 24) & 0xFF]++;
-            h0[(int) (w >>> 32) & 0xFF]++;
-            h1[(int) (w >>> 40) & 0xFF]++;
-            h2[(int) (w >>> 48) & 0xFF]++;
-            h3[(int) (w >>> 56)]++;
-            i += 8;
-        }
-        for (; i < end; i++) {
-            h0[data[i] & 0xFF]++;
-        }
-        for (int s = 0; s < 256; s++) {
-            frequencies[s] = h0[s] + h1[s] + h2[s] + h3[s];
-        }
-        extraBits = extra;
+        return counter.adler();
     }
 
     /**
@@ -196,12 +140,9 @@ final class DeflateCoder {
         while (i + 8 <= end) {
             long w = (long) LONG_LE.get(data, i);
             byte previous = data[i - 1];
-            if (w == (previous & 0xFFL) * ONES) {
-                int j = i + 8;
-                int limit = Math.min(end, i + MAX_MATCH);
-                while (j < limit && data[j] == previous) {
-                    j++;
-                }
+            long run = (previous & 0xFFL) * ONES;
+            if (w == run) {
+                int j = SymbolCounter.runEnd(data, i, Math.min(end, i + MAX_MATCH), run);
                 long match = matches[j - i];
                 bits |= (match & 0xFFFFFFFFL) << count;
                 count += (int) (match >>> 32);

@@ -3,13 +3,12 @@ package dev.imageservice.processing.codec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 import org.opencv.core.Mat;
 
 /**
  * The PNG encoder's stages, each run alone over a whole image for {@code CodecBench}: copy out of
- * the Mat, row filters, deflate (count + table + emit), CRC-32 and Adler-32. What the whole encode
+ * the Mat, row filters, deflate (count with the Adler-32 + table + emit), CRC-32. What the whole encode
  * costs beyond their sum is framing and glue. Lives beside the package-private codec classes.
  */
 public final class EncoderStages {
@@ -50,7 +49,7 @@ public final class EncoderStages {
             }
             return out;
         });
-        stages.put("  stage: deflate (count+table+emit)", () -> {
+        stages.put("  stage: deflate (count+Adler+table+emit)", () -> {
             OutputBytes bytes = new OutputBytes(filtered.length * 3 / 4);
             DeflateCoder coder = new DeflateCoder(bytes);
             coder.start();
@@ -60,11 +59,6 @@ public final class EncoderStages {
             }
             coder.finish();
             return bytes;
-        });
-        stages.put("  stage: adler32 (of filtered)", () -> {
-            Adler32 adler = new Adler32();
-            adler.update(filtered, 0, filtered.length);
-            return adler.getValue();
         });
         byte[] compressed = new byte[filtered.length * 6 / 10];
         stages.put("  stage: crc32 (of 60% output)", () -> {
