@@ -43,7 +43,7 @@ class SlowReaderProcessTest {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         if (service != null) {
-            service.output().stream().filter(line -> !line.contains(" DEBUG ")).forEach(line -> System.out.println("service| " + line));
+            service.printOutput();
             service.close();
         }
     }

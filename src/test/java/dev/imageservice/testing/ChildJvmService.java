@@ -89,6 +89,11 @@ public final class ChildJvmService implements AutoCloseable {
         return output;
     }
 
+    /** Prints what the service said, without DEBUG lines, so a failing test shows its side. */
+    public void printOutput() {
+        output().stream().filter(line -> !line.contains(" DEBUG ")).forEach(line -> System.out.println("service| " + line));
+    }
+
     /** SIGTERM (not Process.destroy(), which would also close our end of the pipes). */
     public void terminate() {
         assertThat(process.toHandle().destroy()).isTrue();
