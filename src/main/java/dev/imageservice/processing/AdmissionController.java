@@ -53,12 +53,19 @@ public final class AdmissionController {
     /** Bytes counted against the budget; give them back with {@link #close()} (idempotent). */
     public class Lease implements AutoCloseable {
         private final boolean work;
+        /** Whose work or answer this is (counted in its fair share), or null (inputs). */
+        private final String client;
         private long bytes;
         private boolean released;
 
-        Lease(long bytes, boolean work) {
+        Lease(long bytes, boolean work, String client) {
             this.bytes = bytes;
             this.work = work;
+            this.client = client;
+        }
+
+        String client() {
+            return client;
         }
 
         /** The bytes this lease counts now. */
@@ -103,7 +110,7 @@ public final class AdmissionController {
 
         /** Called with the controller's lock held. */
         void count(long delta) {
-            budget.count(delta, work);
+            budget.count(delta, work, client);
         }
 
         /** Called with the controller's lock held. */
@@ -127,8 +134,8 @@ public final class AdmissionController {
 
         private final long granted;
 
-        private Permit(long bytes) {
-            super(bytes, true);
+        private Permit(long bytes, String client) {
+            super(bytes, true, client);
             this.granted = bytes;
         }
 
@@ -144,7 +151,7 @@ public final class AdmissionController {
                 shutdown.pace().done(now - grantedAt, granted, bytes, now);
                 freeSlot();
                 release();
-                kept = new AnswerLease(AdmissionController.this, bytes, shutdown.pace());
+                kept = new AnswerLease(AdmissionController.this, bytes, shutdown.pace(), client());
                 kept.count(bytes); // already in memory: counted even if it overshoots
                 grants = grantable();
             }
@@ -161,7 +168,7 @@ public final class AdmissionController {
         private void freeSlot() {
             if (!slotFreed) {
                 slotFreed = true;
-                budget.freeSlot();
+                budget.freeSlot(client());
             }
         }
     }
@@ -178,7 +185,7 @@ public final class AdmissionController {
             if (!budget.hasRoom(bytes, false)) {
                 throw budget.overloaded(bytes, false);
             }
-            Lease input = new Lease(bytes, false);
+            Lease input = new Lease(bytes, false, null);
             input.count(bytes);
             return input;
         }
@@ -198,14 +205,15 @@ public final class AdmissionController {
                 return CompletableFuture.failedFuture(AdmissionShutdown.shuttingDown());
             }
             if (queue.isEmpty() && budget.fits(workBytes)) {
-                return CompletableFuture.completedFuture(grant(workBytes));
+                return CompletableFuture.completedFuture(grant(workBytes, waiter.client()));
             }
             ImageProcessingException refusal = queue.refusal(waiter.client(), budget.inFlight());
             if (refusal != null) {
                 return CompletableFuture.failedFuture(refusal);
             }
             queue.add(waiter);
-            grants = List.of();
+            // It may go at once when the waiter ahead of it is of a client past its share.
+            grants = grantable();
         }
         waiter.future().whenComplete((permit, failure) -> leave(waiter));
         queue.endWaitInTime(waiter, context);
@@ -238,11 +246,16 @@ public final class AdmissionController {
         Grant.complete(grants);
     }
 
-    /** Takes the waiters that fit off the head of the queue. Called with the lock held. */
+    /** Takes the waiters that may go now off the queue, in the order {@link #next()} gives. Called with the lock held. */
     private List<Grant> grantable() {
         List<Grant> grants = null;
-        while (!queue.isEmpty() && budget.fits(queue.peek().bytes())) {
-            Waiter head = queue.poll();
+        Waiter head;
+        while (!queue.isEmpty() && (head = next()) != null) {
+            if (head == queue.peek()) {
+                queue.poll();
+            } else {
+                queue.pollOutOfTurn(head);
+            }
             if (head.future().isDone()) {
                 continue;
             }
@@ -254,14 +267,42 @@ public final class AdmissionController {
                 grants.add(new Grant(head.future(), null));
                 continue;
             }
-            grants.add(new Grant(head.future(), grant(head.bytes())));
+            grants.add(new Grant(head.future(), grant(head.bytes(), head.client())));
         }
         return grants == null ? List.of() : grants;
     }
 
-    private Permit grant(long workBytes) {
-        budget.takeSlot();
-        Permit permit = new Permit(workBytes);
+    /**
+     * The waiter to grant now, or null if none may go yet. It is the one whose turn it is (see
+     * {@link FairShareQueue}), unless that grant would take its client past its fair share of the
+     * work share ({@link MemoryBudget#fairShare}) while another client within its share waits: then
+     * the first such client in turn order goes instead, or nobody if its waiter does not fit, so
+     * the client past its share gets no further grants while the other waits (alone, a client may
+     * use the whole budget). A waiter that does not fit is never overtaken by one behind it.
+     */
+    private Waiter next() {
+        Waiter head = queue.peek();
+        long share = budget.fairShare(queue.waitingClients());
+        if (pastShare(head, share)) {
+            for (Waiter other : queue.heads()) {
+                if (!pastShare(other, share)) {
+                    head = other;
+                    break;
+                }
+            }
+        }
+        return budget.fits(head.bytes()) ? head : null;
+    }
+
+    /** Whether granting {@code waiter} takes its client, already holding some work or answers, past {@code share}. */
+    private boolean pastShare(Waiter waiter, long share) {
+        long held = budget.heldBy(waiter.client());
+        return held > 0 && held + waiter.bytes() > share;
+    }
+
+    private Permit grant(long workBytes, String client) {
+        budget.takeSlot(client);
+        Permit permit = new Permit(workBytes, client);
         permit.count(workBytes);
         return permit;
     }

@@ -2,6 +2,7 @@ package dev.imageservice.processing;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -84,6 +85,23 @@ final class AdmissionQueue implements Iterable<AdmissionQueue.Waiter> {
         Waiter head = queue.poll();
         bytesWaiting -= head.heldBytes;
         return head;
+    }
+
+    /** Takes {@code waiter}, the next of its client, out of turn (see {@link FairShareQueue#pollOutOfTurn}). */
+    Waiter pollOutOfTurn(Waiter waiter) {
+        queue.pollOutOfTurn(waiter);
+        bytesWaiting -= waiter.heldBytes;
+        return waiter;
+    }
+
+    /** Each client's next waiter, in the order of the clients' turns. */
+    List<Waiter> heads() {
+        return queue.heads();
+    }
+
+    /** The clients with a waiter (a view). */
+    Set<String> waitingClients() {
+        return queue.waitingClients();
     }
 
     boolean isEmpty() {

@@ -8,8 +8,8 @@ package dev.imageservice.processing;
 final class AnswerLease extends AdmissionController.Lease {
     private final WorkPace pace;
 
-    AnswerLease(AdmissionController owner, long bytes, WorkPace pace) {
-        owner.super(bytes, true);
+    AnswerLease(AdmissionController owner, long bytes, WorkPace pace, String client) {
+        owner.super(bytes, true, client);
         this.pace = pace;
     }
 

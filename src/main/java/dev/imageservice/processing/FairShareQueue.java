@@ -2,10 +2,12 @@ package dev.imageservice.processing;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -73,6 +75,42 @@ final class FairShareQueue<W> implements Iterable<W> {
         ArrayDeque<W> waiters = byClient.get(client);
         W waiter = waiters.pollFirst();
         size--;
+        if (waiters.isEmpty()) {
+            byClient.remove(client);
+        } else {
+            turns.addLast(client);
+        }
+        return waiter;
+    }
+
+    /** The clients with at least one waiter (a view). */
+    Set<String> waitingClients() {
+        return Collections.unmodifiableSet(byClient.keySet());
+    }
+
+    /** Each client's next waiter, in the order of the clients' turns ({@link #peek} first). */
+    List<W> heads() {
+        List<W> heads = new ArrayList<>(turns.size());
+        for (String client : turns) {
+            heads.add(byClient.get(client).peekFirst());
+        }
+        return heads;
+    }
+
+    /**
+     * Takes the next waiter of {@code waiter}'s client (which must be {@code waiter}) out of turn:
+     * that client's turn is used and its next waiter waits for its next turn; the clients whose turn
+     * came earlier keep their places.
+     */
+    W pollOutOfTurn(W waiter) {
+        String client = clientOf.apply(waiter);
+        ArrayDeque<W> waiters = byClient.get(client);
+        if (waiters == null || waiters.peekFirst() != waiter) {
+            throw new IllegalArgumentException("not the next waiter of its client");
+        }
+        waiters.pollFirst();
+        size--;
+        turns.remove(client);
         if (waiters.isEmpty()) {
             byClient.remove(client);
         } else {

@@ -1,10 +1,17 @@
 package dev.imageservice.processing;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * The accounting of the one memory budget: the bytes counted against it, split in two shares (the
  * inputs' {@link AdmissionController#INPUT_SHARE_PERCENT}% and the rest for work and unwritten
  * answers), and the work slots in use. It decides whether bytes fit; the {@link AdmissionController}
  * decides who gets them.
+ *
+ * <p>Work and unwritten answers are also counted per client (issue 12's fair shares of the budget):
+ * {@link #fairShare} is the work share divided among the clients that wait or hold some of it.
  *
  * <p>Not thread-safe: {@link AdmissionController} and its leases call it with the controller's lock
  * held.
@@ -20,6 +27,10 @@ final class MemoryBudget {
     private long bytesInUse;
     /** The part of bytesInUse that is work or output (not inputs). */
     private long workAndOutputBytes;
+    /** Work and output bytes per client, for clients holding some. */
+    private final Map<String, Long> heldByClient = new HashMap<>();
+    /** Work slots per client, for clients with some. */
+    private final Map<String, Integer> inFlightByClient = new HashMap<>();
 
     MemoryBudget(Limits limits) {
         this.maxConcurrent = limits.maxConcurrent();
@@ -28,12 +39,42 @@ final class MemoryBudget {
         this.workShareBytes = budgetBytes - inputShareBytes;
     }
 
-    /** Counts {@code delta} more bytes (fewer when negative) of work/output or of inputs. */
-    void count(long delta, boolean work) {
+    /**
+     * Counts {@code delta} more bytes (fewer when negative) of work/output or of inputs; work and
+     * output also for {@code client} (null: nobody's).
+     */
+    void count(long delta, boolean work, String client) {
         bytesInUse += delta;
         if (work) {
             workAndOutputBytes += delta;
+            if (client != null && delta != 0) {
+                heldByClient.merge(client, delta, (held, more) -> held + more == 0 ? null : held + more);
+            }
         }
+    }
+
+    /** Work and output bytes {@code client} holds now. */
+    long heldBy(String client) {
+        return heldByClient.getOrDefault(client, 0L);
+    }
+
+    /** Images of {@code client} in work now. */
+    int inFlightBy(String client) {
+        return inFlightByClient.getOrDefault(client, 0);
+    }
+
+    /**
+     * The work share divided among the clients that hold some of it or wait ({@code waiting}), at
+     * least one.
+     */
+    long fairShare(Set<String> waiting) {
+        int clients = heldByClient.size();
+        for (String client : waiting) {
+            if (!heldByClient.containsKey(client)) {
+                clients++;
+            }
+        }
+        return workShareBytes / Math.max(1, clients);
     }
 
     /** Whether {@code delta} more bytes fit in the share of work/output or of inputs. */
@@ -51,14 +92,16 @@ final class MemoryBudget {
                 && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));
     }
 
-    /** Takes a work slot; its bytes are counted by its permit. */
-    void takeSlot() {
+    /** Takes a work slot for {@code client}; its bytes are counted by its permit. */
+    void takeSlot(String client) {
         inFlight++;
+        inFlightByClient.merge(client, 1, Integer::sum);
     }
 
-    /** Gives a work slot back. */
-    void freeSlot() {
+    /** Gives {@code client}'s work slot back. */
+    void freeSlot(String client) {
         inFlight--;
+        inFlightByClient.merge(client, -1, (slots, less) -> slots + less == 0 ? null : slots + less);
     }
 
     /** Bytes of inputs counted now. */

@@ -74,4 +74,25 @@ class FairShareQueueTest {
         assertThat(drain(queue)).containsExactly("a2");
         assertThat(queue.size()).isZero();
     }
+
+    @Test
+    void aClientTakenOutOfTurnUsesItsTurnAndTheSkippedOneKeepsItsPlace() {
+        FairShareQueue<Call> queue = queue();
+        Call a1 = new Call("a", 1);
+        queue.add(a1);
+        queue.add(new Call("a", 2));
+        Call b1 = new Call("b", 1);
+        queue.add(b1);
+        queue.add(new Call("b", 2));
+        queue.add(new Call("c", 1));
+        assertThat(queue.heads()).extracting(call -> call.client() + call.number()).containsExactly("a1", "b1", "c1");
+        assertThat(queue.waitingClients()).containsExactlyInAnyOrder("a", "b", "c");
+
+        assertThat(queue.pollOutOfTurn(b1)).isSameAs(b1);
+        assertThat(queue.heads()).extracting(call -> call.client() + call.number()).containsExactly("a1", "c1", "b2");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> queue.pollOutOfTurn(new Call("a", 2)));
+        assertThat(drain(queue)).containsExactly("a1", "c1", "b2", "a2");
+        assertThat(queue.waitingClients()).isEmpty();
+    }
 }

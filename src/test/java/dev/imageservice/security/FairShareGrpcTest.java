@@ -96,20 +96,20 @@ class FairShareGrpcTest {
         assertThat(finished.indexOf("bob")).as("bob's place in " + finished).isLessThanOrEqualTo(6);
     }
 
-    private static ImageServiceGrpc.ImageServiceFutureStub stub(ManagedChannel channel, String key) {
+    static ImageServiceGrpc.ImageServiceFutureStub stub(ManagedChannel channel, String key) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
         return ImageServiceGrpc.newFutureStub(channel).withDeadlineAfter(90, TimeUnit.SECONDS)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
-    private static <T> ListenableFuture<T> track(ListenableFuture<T> call, String name, List<String> finished) {
+    static <T> ListenableFuture<T> track(ListenableFuture<T> call, String name, List<String> finished) {
         call.addListener(() -> finished.add(name), MoreExecutors.directExecutor());
         return call;
     }
 
     /** Waits until {@code client} has {@code count} requests queued (the health probe may queue too, as "" ). */
-    private static void awaitQueued(String client, int count) throws InterruptedException {
+    static void awaitQueued(String client, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (GatedApplication.admission().queuedBy(client) < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
