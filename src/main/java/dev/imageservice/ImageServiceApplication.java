@@ -117,10 +117,11 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         AdmissionController admission = new AdmissionController(limits);
         AdmissionGauges.register(environment.metrics(), admission);
         AdmissionGauges.registerLimits(environment.metrics(), limits);
-        // Image work runs here, at most limits.maxConcurrent at once (admission sees to that).
+        // Image work runs here, at most limits.maxConcurrent at once and a spare one for a client
+        // with nothing in work (admission sees to that).
         ExecutorService workers = environment.lifecycle().executorService("image-work-%d")
                 .threadFactory(ThreadPriorities.lowered("image-work-%d", config.getOps().getImageWorkNice()))
-                .minThreads(limits.maxConcurrent()).maxThreads(limits.maxConcurrent()).build();
+                .minThreads(admission.maxInWork()).maxThreads(admission.maxInWork()).build();
         ScheduledExecutorService timer = environment.lifecycle().scheduledExecutorService("image-timer-%d").build();
         ImageProcessor processor = createProcessor(limits, admission, workers);
         // Transports get the metered processor; the health check gets the bare one, so that health

@@ -204,7 +204,7 @@ public final class AdmissionController {
             if (shutdown.shutDown()) {
                 return CompletableFuture.failedFuture(AdmissionShutdown.shuttingDown());
             }
-            if (queue.isEmpty() && budget.fits(workBytes)) {
+            if (queue.isEmpty() && budget.fits(workBytes, waiter.client())) {
                 return CompletableFuture.completedFuture(grant(workBytes, waiter.client()));
             }
             ImageProcessingException refusal = queue.refusal(waiter.client(), budget.inFlight());
@@ -278,7 +278,10 @@ public final class AdmissionController {
      * work share ({@link MemoryBudget#fairShare}) while another client within its share waits: then
      * the first such client in turn order goes instead, or nobody if its waiter does not fit, so
      * the client past its share gets no further grants while the other waits (alone, a client may
-     * use the whole budget). A waiter that does not fit is never overtaken by one behind it.
+     * use the whole budget). A waiter that does not fit is not overtaken by one behind it, except
+     * on the spare work slot ({@link MemoryBudget#SPARE_SLOTS}): when every slot is taken, a client
+     * with no image in work (within its share) may go on it, so that it does not wait for another
+     * client's image to finish; that delays the next at most by one image.
      */
     private Waiter next() {
         Waiter head = queue.peek();
@@ -291,7 +294,17 @@ public final class AdmissionController {
                 }
             }
         }
-        return budget.fits(head.bytes()) ? head : null;
+        if (budget.fits(head.bytes(), head.client())) {
+            return head;
+        }
+        if (budget.slotsTaken()) {
+            for (Waiter other : queue.heads()) {
+                if (other != head && !pastShare(other, share) && budget.fits(other.bytes(), other.client())) {
+                    return other;
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether granting {@code waiter} takes its client, already holding some work or answers, past {@code share}. */
@@ -305,6 +318,11 @@ public final class AdmissionController {
         Permit permit = new Permit(workBytes, client);
         permit.count(workBytes);
         return permit;
+    }
+
+    /** Images that may be in work at once: {@code maxConcurrent} and the spare slot; the worker pool needs as many threads. */
+    public int maxInWork() {
+        return budget.maxConcurrent() + MemoryBudget.SPARE_SLOTS;
     }
 
     /** The budget, in bytes. */

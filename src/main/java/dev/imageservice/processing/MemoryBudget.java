@@ -17,6 +17,13 @@ import java.util.Set;
  * held.
  */
 final class MemoryBudget {
+    /**
+     * Work slots beyond {@code maxConcurrent}, for a client with no image in work when every slot is
+     * taken by other clients' images (issue 12's fairness): its call need not wait for one of theirs
+     * to finish. The worker pool has this many threads more.
+     */
+    static final int SPARE_SLOTS = 1;
+
     private final int maxConcurrent;
     private final long budgetBytes;
     private final long inputShareBytes;
@@ -83,13 +90,20 @@ final class MemoryBudget {
     }
 
     /**
-     * Room for this work in the work share, next to the work and outputs counted, or nothing else in
-     * work or being written: then an image larger than the share goes alone, so the queue always
-     * moves and the budget is exceeded by at most that one image's work.
+     * A work slot for {@code client} and room for this work in the work share, next to the work and
+     * outputs counted, or nothing else in work or being written: then an image larger than the share
+     * goes alone, so the queue always moves and the budget is exceeded by at most that one image's
+     * work. The slot is one of {@code maxConcurrent}, or, when they are all taken by other clients'
+     * work and {@code client} has none, the {@link #SPARE_SLOTS} spare one.
      */
-    boolean fits(long workBytes) {
-        return inFlight < maxConcurrent
-                && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));
+    boolean fits(long workBytes, String client) {
+        boolean slot = inFlight < maxConcurrent || (inFlight < maxConcurrent + SPARE_SLOTS && inFlightBy(client) == 0);
+        return slot && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));
+    }
+
+    /** Whether every one of the {@code maxConcurrent} work slots is taken. */
+    boolean slotsTaken() {
+        return inFlight >= maxConcurrent;
     }
 
     /** Takes a work slot for {@code client}; its bytes are counted by its permit. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionFairShareTest {
     private static final RequestContext A = RequestContext.withoutDeadline(() -> false).withClient("alice");
     private static final RequestContext B = RequestContext.withoutDeadline(() -> false).withClient("bob");
+    private static final RequestContext C = RequestContext.withoutDeadline(() -> false).withClient("carol");
 
     private static AdmissionController controller(int queued, int queuedPerClient) {
         return new AdmissionController(new Limits(1 << 20, 1000, 1, 1 << 20, queued,
@@ -24,6 +25,7 @@ class AdmissionFairShareTest {
     void aSingleCallOfOneClientIsServedBeforeTheBacklogOfAnother() {
         AdmissionController admission = controller(1000, 1000);
         AdmissionController.Permit inWork = admission.admit(1, 0, A).join();
+        AdmissionController.Permit spare = admission.admit(1, 0, C).join(); // the spare slot, taken
         List<String> order = new CopyOnWriteArrayList<>();
         List<CompletableFuture<AdmissionController.Permit>> turns = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -38,6 +40,7 @@ class AdmissionFairShareTest {
         assertThat(order).hasSize(101);
         assertThat(order.indexOf("bob")).as("bob's place among 101 served").isEqualTo(1);
         assertThat(admission.queued()).isZero();
+        spare.close();
         assertThat(admission.bytesInUse()).isZero();
     }
 
@@ -56,14 +59,57 @@ class AdmissionFairShareTest {
         ImageProcessingException failure = (ImageProcessingException) refused.handle((ok, e) -> e).join();
         assertThat(failure.kind()).isEqualTo(Kind.OVERLOADED);
         assertThat(failure.getMessage()).contains("3 requests waiting (the limit per client)");
-        assertThat(bob).as("another client still gets a place").isNotDone();
-        assertThat(admission.queued()).isEqualTo(4);
+        assertThat(bob).as("another client with nothing in work goes on the spare slot").isDone();
+        assertThat(admission.queued()).isEqualTo(3);
 
         inWork.close();
         for (CompletableFuture<AdmissionController.Permit> turn : List.of(alice.get(0), bob, alice.get(1), alice.get(2))) {
             turn.join().close();
         }
         assertThat(admission.queued()).isZero();
+        assertThat(admission.inFlight()).isZero();
+    }
+
+    @Test
+    void aClientWithNothingInWorkGoesOnTheSpareSlotOneAtATime() {
+        AdmissionController admission = controller(1000, 1000);
+        assertThat(admission.maxInWork()).isEqualTo(2);
+        AdmissionController.Permit alice = admission.admit(1, 0, A).join();
+        CompletableFuture<AdmissionController.Permit> alicesNext = admission.admit(1, 0, A);
+        CompletableFuture<AdmissionController.Permit> bob = admission.admit(1, 0, B);
+        assertThat(alicesNext).as("alice has the one slot").isNotDone();
+        assertThat(bob).as("bob has nothing in work: the spare slot").isDone();
+        CompletableFuture<AdmissionController.Permit> bobsNext = admission.admit(1, 0, B);
+        CompletableFuture<AdmissionController.Permit> carol = admission.admit(1, 0, C);
+        assertThat(bobsNext).as("bob has one in work").isNotDone();
+        assertThat(carol).as("one spare slot only").isNotDone();
+        assertThat(admission.inFlight()).isEqualTo(2);
+
+        bob.join().close();
+        // The spare slot is free, alice still has the other: bob, with nothing in work again and his
+        // turn before carol's, goes on it; alice's next waits for her own image.
+        assertThat(bobsNext).isDone();
+        assertThat(carol).isNotDone();
+        assertThat(alicesNext).isNotDone();
+        alice.close();
+        assertThat(alicesNext).as("alice's turn comes before carol's").isDone();
+        assertThat(carol).isNotDone();
+        bobsNext.join().close();
+        assertThat(carol).isDone();
+        alicesNext.join().close();
+        carol.join().close();
+        assertThat(admission.inFlight()).isZero();
+        assertThat(admission.bytesInUse()).isZero();
+    }
+
+    @Test
+    void oneClientNeverUsesTheSpareSlot() {
+        AdmissionController admission = controller(1000, 1000);
+        AdmissionController.Permit first = admission.admit(1, 0, A).join();
+        CompletableFuture<AdmissionController.Permit> second = admission.admit(1, 0, A);
+        assertThat(second).isNotDone();
+        first.close();
+        second.join().close();
         assertThat(admission.inFlight()).isZero();
     }
 

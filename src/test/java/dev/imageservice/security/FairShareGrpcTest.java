@@ -64,6 +64,10 @@ class FairShareGrpcTest {
             }
             awaitQueued("alice", ALICE_QUEUED);
             ListenableFuture<ImageResponse> refused = alice.processImage(request);
+            // Bob's first call goes on the spare worker (he has nothing in work, alice has every
+            // worker); his second waits in his own queue, served in turns with alice's.
+            ListenableFuture<ImageResponse> bobInWork = track(stub(channel, BOB).processImage(request), "bob-0", finished);
+            assertThat(gate.awaitHeld(1, 30, TimeUnit.SECONDS)).as("bob's first call on the spare worker").isTrue();
             ListenableFuture<ImageResponse> bob = track(stub(channel, BOB).processImage(request), "bob", finished);
             awaitQueued("bob", 1);
 
@@ -75,6 +79,8 @@ class FairShareGrpcTest {
             assertThat(bob.isDone()).as("bob waits only for the one in work").isFalse();
 
             gate.letThrough();
+            assertThat(TestImages.decode(bobInWork.get(60, TimeUnit.SECONDS).getImageData().toByteArray()))
+                    .isEqualTo(photo.swapped());
             assertThat(TestImages.decode(bob.get(60, TimeUnit.SECONDS).getImageData().toByteArray()))
                     .isEqualTo(photo.swapped());
             for (ListenableFuture<ImageResponse> call : alices) {
@@ -89,10 +95,10 @@ class FairShareGrpcTest {
         // half; one FIFO would put bob last, behind all 12 of alice's waiting calls.
         // A call's listener runs on gRPC's thread after its future completed, so get() may return first.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (finished.size() < ALICE_QUEUED + 2 && System.nanoTime() < deadline) {
+        while (finished.size() < ALICE_QUEUED + 3 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(finished).hasSize(ALICE_QUEUED + 2);
+        assertThat(finished).hasSize(ALICE_QUEUED + 3);
         assertThat(finished.indexOf("bob")).as("bob's place in " + finished).isLessThanOrEqualTo(6);
     }
 

@@ -45,6 +45,10 @@ class FairShareHttpTest {
             CompletableFuture<HttpResponse<byte[]>> aliceQueued = send(png, ALICE);
             awaitQueued("alice", 1);
             HttpResponse<byte[]> refused = send(png, ALICE).get(30, TimeUnit.SECONDS);
+            // Bob's first request goes on the spare worker (he has nothing in work, alice has every
+            // worker); his second waits in his own queue.
+            CompletableFuture<HttpResponse<byte[]>> bobInWork = send(png, BOB);
+            assertThat(gate.awaitHeld(1, 30, TimeUnit.SECONDS)).as("bob's first on the spare worker").isTrue();
             CompletableFuture<HttpResponse<byte[]>> bob = send(png, BOB);
             awaitQueued("bob", 1);
 
@@ -54,7 +58,7 @@ class FairShareHttpTest {
             assertThat(bob).isNotDone();
 
             gate.letThrough();
-            for (CompletableFuture<HttpResponse<byte[]>> answer : java.util.List.of(inWork, aliceQueued, bob)) {
+            for (CompletableFuture<HttpResponse<byte[]>> answer : java.util.List.of(inWork, aliceQueued, bobInWork, bob)) {
                 HttpResponse<byte[]> response = answer.get(60, TimeUnit.SECONDS);
                 assertThat(response.statusCode()).isEqualTo(200);
                 assertThat(TestImages.decode(response.body())).isEqualTo(photo.swapped());
