@@ -25,6 +25,8 @@ import dev.imageservice.ops.requests.GrpcRequestInterceptor;
 import dev.imageservice.ops.status.StatusSampler;
 import dev.imageservice.ops.status.StatusServlet;
 import dev.imageservice.ops.requests.HttpRequestFilter;
+import dev.imageservice.ops.requests.InWorkImageProcessor;
+import dev.imageservice.ops.requests.RequestsInWork;
 import dev.imageservice.ops.requests.TracedImageProcessor;
 import dev.imageservice.ops.requests.Tracing;
 import dev.imageservice.ops.health.ReadinessServlet;
@@ -130,8 +132,8 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         Tracing tracing = createTracing();
         environment.lifecycle().manage(tracing);
         LOG.info("Tracing: {}", tracing.isOn() ? "on, exported by OTLP" : "off (no OTEL_EXPORTER_OTLP_ENDPOINT)");
-        ImageProcessor metered = new TracedImageProcessor(
-                new MeteredImageProcessor(processor, environment.metrics(), prometheus), tracing);
+        ImageProcessor metered = new TracedImageProcessor(new MeteredImageProcessor(
+                new InWorkImageProcessor(processor, RequestsInWork.INSTANCE), environment.metrics(), prometheus), tracing);
         LoadSignalGauges.register(environment.metrics(), admission, limits);
 
         // TLS on both transports when security.tls is set (before the servers are built).

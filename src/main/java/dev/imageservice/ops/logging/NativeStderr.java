@@ -2,12 +2,16 @@ package dev.imageservice.ops.logging;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import dev.imageservice.ops.requests.RequestIds;
+import dev.imageservice.ops.requests.RequestsInWork;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Routes what C libraries print to the process's standard error (libpng's "libpng error: IDAT:
@@ -23,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * {@code hs_err} file, which this does not touch. If the reading thread ever fails, descriptor 2 is
  * given back its original file, so a C library never blocks on a full pipe.
  *
- * <p>Which request made a line is not known here: the line is read from the pipe after the C call
- * that printed it, possibly while other requests are in work. The log line says so, and the
- * request's own answer (a 400 for a corrupt image) is logged with its id at the same moment.
+ * <p>The line names the request that printed it when it can: the requests in image work when the
+ * line was read, or that left it within {@link RequestsInWork#RECENT_NANOS} before (the line is read
+ * a little after the C call printed it), are the candidates. One: "during request ID", with the id
+ * also in the line's MDC like the request's own lines; a few: "during one of N requests: ID, ...";
+ * more: "during N requests"; none: "request not known".
  */
 public final class NativeStderr {
     /** Most lines logged per second; the rest are counted. */
@@ -143,7 +149,12 @@ public final class NativeStderr {
         }
         if (linesInWindow < LINES_PER_SECOND) {
             linesInWindow++;
-            LOG.warn("{} (printed by a native library; request not known)", text.strip());
+            List<String> candidates = RequestsInWork.INSTANCE.candidates(now);
+            if (candidates.size() == 1) {
+                MDC.put(RequestIds.MDC_REQUEST_ID, candidates.get(0));
+            }
+            LOG.warn("{} (printed by a native library{})", text.strip(), RequestsInWork.describe(candidates));
+            MDC.remove(RequestIds.MDC_REQUEST_ID);
         } else {
             leftOut++;
         }

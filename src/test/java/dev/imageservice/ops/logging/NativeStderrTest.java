@@ -56,13 +56,19 @@ class NativeStderrTest {
             }, "the ready line", 60);
             int httpPort = Integer.parseInt(ready[0].group(1));
 
-            assertThat(post(httpPort, corruptPng())).isEqualTo(400);
-            post(httpPort, jpegWithDataCut()); // decoded with grey where data is missing: 200 or 400, either is fine here
+            assertThat(post(httpPort, corruptPng(), "corrupt-png-1")).isEqualTo(400);
+            // decoded with grey where data is missing: 200 or 400, either is fine here
+            post(httpPort, jpegWithDataCut(), "cut-jpeg-2");
 
             ChildJvmService.awaitTrue(() -> read(out).contains("Corrupt JPEG data"), "libjpeg's warning in the log", 20);
             String log = read(out);
-            assertThat(log).containsPattern("WARN .*\\[native-stderr\\] native: libpng error: IDAT: .*request not known");
-            assertThat(log).containsPattern("WARN .*\\[native-stderr\\] native: Corrupt JPEG data");
+            // One request at a time, each sent after the answer to the one before: the PNG's line can
+            // only be the PNG's; the JPEG's names the JPEG (and the PNG too if it ended within 50 ms).
+            // The one candidate's id is also in the line's MDC, where the text layout prints it.
+            assertThat(log).containsPattern("WARN .*\\[native-stderr\\] \\[corrupt-png-1\\] native: libpng error: IDAT: .*"
+                    + "\\(printed by a native library during request corrupt-png-1\\)");
+            assertThat(log).containsPattern("WARN .*\\[native-stderr\\] (\\[cut-jpeg-2\\] )?native: Corrupt JPEG data.*"
+                    + "\\(printed by a native library during (request|one of 2 requests: corrupt-png-1,) cut-jpeg-2\\)");
         } finally {
             service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -122,9 +128,10 @@ class NativeStderrTest {
         }
     }
 
-    private static int post(int port, byte[] image) throws Exception {
+    private static int post(int port, byte[] image, String requestId) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/api/v1/process")).header("Content-Type", "application/octet-stream")
+                .header("X-Request-Id", requestId)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode();
     }
