@@ -297,7 +297,7 @@ public final class AdmissionController {
         if (budget.fits(head.bytes(), head.client())) {
             return head;
         }
-        if (budget.slotsTaken()) {
+        if (budget.onlySpareSlotsFree()) {
             for (Waiter other : queue.heads()) {
                 if (other != head && !pastShare(other, share) && budget.fits(other.bytes(), other.client())) {
                     return other;

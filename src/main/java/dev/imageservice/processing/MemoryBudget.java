@@ -101,9 +101,9 @@ final class MemoryBudget {
         return slot && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));
     }
 
-    /** Whether every one of the {@code maxConcurrent} work slots is taken. */
-    boolean slotsTaken() {
-        return inFlight >= maxConcurrent;
+    /** Whether every one of the {@code maxConcurrent} work slots is taken and a spare one is free. */
+    boolean onlySpareSlotsFree() {
+        return inFlight >= maxConcurrent && inFlight < maxConcurrent + SPARE_SLOTS;
     }
 
     /** Takes a work slot for {@code client}; its bytes are counted by its permit. */
