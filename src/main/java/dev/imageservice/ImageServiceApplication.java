@@ -140,7 +140,10 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         grpcServer = config.getGrpc().build(environment.lifecycle(),
-                List.of(guarded(new ImageGrpcService(metered, admission, limits.maxInputBytes(),
+                List.of(guarded(new ImageGrpcService(metered, admission,
+                                new dev.imageservice.processing.ReadAheadGate(admission, limits,
+                                        dev.imageservice.processing.ReadAheadGate.defaultReadAheadBytes(admission), timer),
+                                limits.maxInputBytes(),
                                 config.getGrpc().getStreamIdleTimeout().toNanoseconds(), timer)),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),
