@@ -185,12 +185,11 @@ public final class ReadAheadGate {
                     queue.poll();
                     continue;
                 }
-                if (readAhead > 0 && readAhead + estimate > readAheadBytes) {
-                    break;
-                }
+                boolean readAheadFull = readAhead > 0 && readAhead + estimate > readAheadBytes;
                 AdmissionController.Lease input;
                 try {
-                    input = budget.tryHold(estimate);
+                    // With the read-ahead full, nothing is reserved: this only learns of a shutdown.
+                    input = budget.tryHold(readAheadFull ? 0 : estimate);
                 } catch (ImageProcessingException e) {
                     if (e.kind() != ImageProcessingException.Kind.SHUTTING_DOWN) {
                         break; // no room in the inputs' share yet
@@ -198,6 +197,10 @@ public final class ReadAheadGate {
                     queue.poll();
                     completions.add(() -> head.future.completeExceptionally(e));
                     continue;
+                }
+                if (readAheadFull) {
+                    completions.add(input::close); // outside the lock: closing may hand room to waiters of admission
+                    break;
                 }
                 queue.poll();
                 Reservation reservation = new Reservation(input);

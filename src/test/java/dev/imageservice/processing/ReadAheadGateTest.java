@@ -108,6 +108,19 @@ class ReadAheadGateTest {
         assertThat(gate.readingAhead()).isZero();
     }
 
+    @Test
+    void atShutdownCallsWaitingBehindAFullReadAheadAreRefusedAtOnce() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 1, timer);
+        ReadAheadGate.Reservation reading = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
+        CompletableFuture<ReadAheadGate.Reservation> waiting = gate.reserve(client("b"));
+
+        budget.shutdown(0);
+
+        assertThat(kind(waiting)).isEqualTo(ImageProcessingException.Kind.SHUTTING_DOWN);
+        reading.close();
+        assertThat(budget.bytesInUse()).isZero();
+    }
+
     private static ImageProcessingException.Kind kind(CompletableFuture<?> future) throws InterruptedException {
         try {
             future.get(5, TimeUnit.SECONDS);
