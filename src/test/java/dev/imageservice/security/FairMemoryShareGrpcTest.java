@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class FairMemoryShareGrpcTest {
-    static final TestImages.Pixels LARGE = TestImages.photoLike(700, 560, 3, 8, 7);
+    /** Smooth, so its PNG is small: the inputs of alice's waiting calls all fit gRPC's read-ahead (ReadAheadGate). */
+    static final TestImages.Pixels LARGE = gradient(700, 560);
     static final TestImages.Pixels SMALL = TestImages.photoLike(64, 48, 3, 8, 5);
     static final byte[] LARGE_PNG = TestImages.encode(LARGE, ".png");
     /** The smallest budget allowed: its work share (5.6 MiB) holds one large image and bob's, not two large. */
@@ -88,5 +89,18 @@ class FairMemoryShareGrpcTest {
             gate.letThrough();
             GrpcTestChannels.close(channel);
         }
+    }
+
+    private static TestImages.Pixels gradient(int width, int height) {
+        int[] samples = new int[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int at = (y * width + x) * 3;
+                samples[at] = x * 255 / width;
+                samples[at + 1] = y * 255 / height;
+                samples[at + 2] = 128;
+            }
+        }
+        return new TestImages.Pixels(width, height, 3, 8, samples);
     }
 }
