@@ -183,7 +183,7 @@ public final class ProcessResource {
             }
             if (LOG.isInfoEnabled()) {
                 LOG.info("POST /api/v1/process ok: in={} B out={} B image={} {} in {} ms", inputBytes,
-                        result.output().length, result.info(), result.inputFormat().displayName(),
+                        result.outputLength(), result.info(), result.inputFormat().displayName(),
                         millis(result.totalNanos()));
             }
             response.resume(answer(result, uploadName, options));
@@ -191,15 +191,11 @@ public final class ProcessResource {
     }
 
     private static Response answer(ProcessedImage result, String uploadName, ProcessingOptions options) {
-        byte[] output = result.output();
-        StreamingOutput pieces = out -> {
-            for (int offset = 0; offset < output.length; offset += WRITE_PIECE_BYTES) {
-                out.write(output, offset, Math.min(WRITE_PIECE_BYTES, output.length - offset));
-            }
-        };
+        // Written from the answer's pieces (one heap region each), never joined into one array.
+        StreamingOutput pieces = out -> result.encoded().writeTo(out, WRITE_PIECE_BYTES);
         return Response.ok(pieces, result.contentType())
                 // Known up front: lets clients show download progress instead of a chunked stream.
-                .header(HttpHeaders.CONTENT_LENGTH, output.length)
+                .header(HttpHeaders.CONTENT_LENGTH, result.outputLength())
                 .header(HttpHeaders.CONTENT_DISPOSITION, DownloadNames.inlineDisposition(uploadName, options.format().extension()))
                 .header(PROCESSING_TIME_HEADER, millis(result.totalNanos()))
                 .header(WIDTH_HEADER, result.info().width())
