@@ -1,8 +1,6 @@
 package dev.imageservice.processing;
 
 import dev.imageservice.processing.codec.ByteSink;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,15 +52,6 @@ public final class OutputPieces {
     /** The pieces, in order (not copies: do not change them). */
     public synchronized List<byte[]> pieces() {
         return List.of(pieces);
-    }
-
-    /** Writes every piece to {@code out}, in writes of at most {@code maxWrite} bytes. */
-    public void writeTo(OutputStream out, int maxWrite) throws IOException {
-        for (byte[] piece : pieces()) {
-            for (int offset = 0; offset < piece.length; offset += maxWrite) {
-                out.write(piece, offset, Math.min(maxWrite, piece.length - offset));
-            }
-        }
     }
 
     /**

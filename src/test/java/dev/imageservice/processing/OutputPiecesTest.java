@@ -2,8 +2,6 @@ package dev.imageservice.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -34,25 +32,6 @@ class OutputPiecesTest {
         } else {
             assertThat(PIECE).isEqualTo(256 * 1024);
         }
-    }
-
-    @Test
-    void writesEveryPieceInOrderInBoundedWrites() throws IOException {
-        byte[] bytes = random(2 * PIECE + 77);
-        OutputPieces pieces = OutputPieces.copyOf(bytes, 0, bytes.length);
-        int[] largest = {0};
-        ByteArrayOutputStream out = new ByteArrayOutputStream() {
-            @Override
-            public synchronized void write(byte[] b, int off, int len) {
-                largest[0] = Math.max(largest[0], len);
-                super.write(b, off, len);
-            }
-        };
-
-        pieces.writeTo(out, 64 * 1024);
-
-        assertThat(out.toByteArray()).isEqualTo(bytes);
-        assertThat(largest[0]).isEqualTo(64 * 1024);
     }
 
     @Test
