@@ -152,7 +152,7 @@ public class LimitsFactory {
      * heap, inputs are parsed into it); with more of it given to requests, G1 collected so often under
      * 200 concurrent 12 MP calls that it committed the whole heap. Without a heap limit, 640 MiB.
      */
-    public static long budgetForHeap(long maxHeapBytes) {
+    static long budgetForHeap(long maxHeapBytes) {
         if (maxHeapBytes <= 0 || maxHeapBytes == Long.MAX_VALUE) {
             return DEFAULT_BUDGET_BYTES;
         }
