@@ -75,7 +75,6 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
 
     public static void main(String[] args) throws Exception {
         dev.imageservice.ops.lifecycle.NativeMemoryTuning.apply(); // before the threads that malloc exist
-        dev.imageservice.ops.lifecycle.HeapTuning.apply(); // G1 sizes the heap to the live data
         dev.imageservice.ops.logging.NativeStderr.routeIntoLog(); // libpng/libjpeg/OpenCV messages into the log
         if (args.length > 0 && "server".equals(args[0])) {
             // A planned stop (SIGTERM from a process manager, Ctrl-C) drains and exits 0, not 143.
@@ -107,8 +106,6 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // Loading the native library takes ~0.5 s: at startup, not on the first request.
         String openCvVersion = OpenCvLibrary.load();
         LOG.info("OpenCV {} loaded", openCvVersion);
-        LOG.info("Heap: max {} MiB, free-space ratios {}", Runtime.getRuntime().maxMemory() >> 20,
-                dev.imageservice.ops.lifecycle.HeapTuning.describe());
         Limits limits = config.getLimits().build();
         processing = config.getProcessing();
         if (processing.getCodecs().fullSpeed()) {
