@@ -60,6 +60,14 @@ public final class EncoderStages {
             coder.finish();
             return bytes;
         });
+        stages.put("  stage: deflate's count+Adler alone", () -> {
+            SymbolCounter counter = new SymbolCounter();
+            int[] frequencies = new int[286];
+            for (int s = 0; s < filtered.length; s += stripFiltered) {
+                counter.count(filtered, s, Math.min(filtered.length, s + stripFiltered), frequencies);
+            }
+            return counter.adler();
+        });
         byte[] compressed = new byte[filtered.length * 6 / 10];
         stages.put("  stage: crc32 (of 60% output)", () -> {
             CRC32 crc = new CRC32();
