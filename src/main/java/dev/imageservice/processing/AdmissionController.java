@@ -1,9 +1,10 @@
 package dev.imageservice.processing;
 
+import dev.imageservice.processing.AdmissionQueue.Grant;
+import dev.imageservice.processing.AdmissionQueue.Waiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one memory budget of the service and the queue in front of it.
@@ -31,40 +32,22 @@ import java.util.concurrent.TimeUnit;
  * {@code maxQueuedPerClient} waiting. The next waiter is not overtaken by small ones behind it, so
  * a large image cannot starve. The choice of which waiter goes next is made in
  * {@link #grantable()} and only there.
+ *
+ * <p>This class holds the public API and the one lock; its parts, called with that lock held, are
+ * the budget's accounting ({@link MemoryBudget}), the waiting queue ({@link AdmissionQueue}) and the
+ * shutdown's choice of waiters ({@link AdmissionShutdown}).
  */
 public final class AdmissionController {
     /** The part of the budget that inputs may hold; work and outputs have the rest. */
     public static final int INPUT_SHARE_PERCENT = 65;
 
-    private final int maxConcurrent;
-    private final long budgetBytes;
-    private final long inputShareBytes;
-    private final long workShareBytes;
-    private final int maxQueued;
-    private final int maxQueuedPerClient;
-    private final long maxQueueWaitNanos;
-
-    /** Served in turns among clients (issue 12): see {@link FairShareQueue}. */
-    private final FairShareQueue<Waiter> queue = new FairShareQueue<>(waiter -> waiter.client);
-    private int inFlight;
-    private long bytesInUse;
-    /** The part of bytesInUse that is work or output (not inputs). */
-    private long workAndOutputBytes;
-    private long bytesWaiting;
-    private boolean shutDown;
-    /** How long images take in work, to tell which waiters can finish at shutdown. */
-    private final WorkPace pace = new WorkPace();
-    /** Once shutdown began: when the grace period ends (System.nanoTime()). */
-    private long graceEndsNanos;
+    private final MemoryBudget budget;
+    private final AdmissionQueue queue;
+    private final AdmissionShutdown shutdown = new AdmissionShutdown();
 
     public AdmissionController(Limits limits) {
-        this.maxConcurrent = limits.maxConcurrent();
-        this.budgetBytes = limits.memoryBudgetBytes();
-        this.inputShareBytes = budgetBytes * INPUT_SHARE_PERCENT / 100;
-        this.workShareBytes = budgetBytes - inputShareBytes;
-        this.maxQueued = limits.maxQueued();
-        this.maxQueuedPerClient = limits.maxQueuedPerClient();
-        this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
+        this.budget = new MemoryBudget(limits);
+        this.queue = new AdmissionQueue(limits);
     }
 
     /** Bytes counted against the budget; give them back with {@link #close()} (idempotent). */
@@ -95,9 +78,8 @@ public final class AdmissionController {
                         return;
                     }
                     long delta = newBytes - bytes;
-                    if (delta > 0 && (work ? workAndOutputBytes + delta > workShareBytes
-                            : inputBytes() + delta > inputShareBytes)) {
-                        throw overloaded(delta, work);
+                    if (delta > 0 && !budget.hasRoom(delta, work)) {
+                        throw budget.overloaded(delta, work);
                     }
                     bytes = newBytes;
                     count(delta);
@@ -121,10 +103,7 @@ public final class AdmissionController {
 
         /** Called with the controller's lock held. */
         void count(long delta) {
-            bytesInUse += delta;
-            if (work) {
-                workAndOutputBytes += delta;
-            }
+            budget.count(delta, work);
         }
 
         /** Called with the controller's lock held. */
@@ -162,10 +141,10 @@ public final class AdmissionController {
             Lease kept;
             synchronized (AdmissionController.this) {
                 long now = System.nanoTime();
-                pace.done(now - grantedAt, granted, bytes, now);
+                shutdown.pace().done(now - grantedAt, granted, bytes, now);
                 freeSlot();
                 release();
-                kept = new AnswerLease(AdmissionController.this, bytes, pace);
+                kept = new AnswerLease(AdmissionController.this, bytes, shutdown.pace());
                 kept.count(bytes); // already in memory: counted even if it overshoots
                 grants = grantable();
             }
@@ -182,24 +161,7 @@ public final class AdmissionController {
         private void freeSlot() {
             if (!slotFreed) {
                 slotFreed = true;
-                inFlight--;
-            }
-        }
-    }
-
-    /** A request waiting for its turn: the work it needs, the input it holds, whose it is. */
-    private record Waiter(long bytes, long heldBytes, String client, CompletableFuture<Permit> future) {
-    }
-
-    /** A permit to hand to its waiter outside the lock (its callbacks may start the work). */
-    private record Grant(CompletableFuture<Permit> future, Permit permit) {
-        static void complete(List<Grant> grants) {
-            for (Grant grant : grants) {
-                if (grant.permit == null) {
-                    grant.future.completeExceptionally(shuttingDown());
-                } else if (!grant.future.complete(grant.permit)) {
-                    grant.permit.close(); // cancelled or timed out meanwhile: give it back
-                }
+                budget.freeSlot();
             }
         }
     }
@@ -210,11 +172,11 @@ public final class AdmissionController {
      */
     public Lease tryHold(long bytes) {
         synchronized (this) {
-            if (shutDown) {
-                throw shuttingDown();
+            if (shutdown.shutDown()) {
+                throw AdmissionShutdown.shuttingDown();
             }
-            if (inputBytes() + bytes > inputShareBytes) {
-                throw overloaded(bytes, false);
+            if (!budget.hasRoom(bytes, false)) {
+                throw budget.overloaded(bytes, false);
             }
             Lease input = new Lease(bytes, false);
             input.count(bytes);
@@ -232,40 +194,23 @@ public final class AdmissionController {
         Waiter waiter = new Waiter(workBytes, heldBytes, context.client(), new CompletableFuture<>());
         List<Grant> grants;
         synchronized (this) {
-            if (shutDown) {
-                return CompletableFuture.failedFuture(shuttingDown());
+            if (shutdown.shutDown()) {
+                return CompletableFuture.failedFuture(AdmissionShutdown.shuttingDown());
             }
-            if (queue.isEmpty() && fits(workBytes)) {
+            if (queue.isEmpty() && budget.fits(workBytes)) {
                 return CompletableFuture.completedFuture(grant(workBytes));
             }
-            if (queue.size() >= maxQueued) {
-                return CompletableFuture.failedFuture(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                        "the service is overloaded: " + inFlight + " images in work and " + queue.size()
-                                + " waiting (the limit); try again later"));
-            }
-            if (queue.queuedBy(waiter.client) >= maxQueuedPerClient) {
-                return CompletableFuture.failedFuture(new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                        "the service is overloaded: this client has " + queue.queuedBy(waiter.client)
-                                + " requests waiting (the limit per client); try again later"));
+            ImageProcessingException refusal = queue.refusal(waiter.client(), budget.inFlight());
+            if (refusal != null) {
+                return CompletableFuture.failedFuture(refusal);
             }
             queue.add(waiter);
-            bytesWaiting += heldBytes;
             grants = List.of();
         }
-        waiter.future.whenComplete((permit, failure) -> leave(waiter));
-        long remaining = context.remainingNanos();
-        boolean deadlineFirst = remaining < maxQueueWaitNanos;
-        long timeout = Math.max(0, Math.min(remaining, maxQueueWaitNanos));
-        CompletableFuture<Void> timer = new CompletableFuture<Void>().completeOnTimeout(null, timeout, TimeUnit.NANOSECONDS);
-        waiter.future.whenComplete((permit, failure) -> timer.cancel(false)); // no timer outlives its wait
-        timer.thenRun(() -> waiter.future.completeExceptionally(deadlineFirst
-                        ? new ImageProcessingException(ImageProcessingException.Kind.DEADLINE_EXCEEDED,
-                                "the deadline passed while the image waited for admission")
-                        : new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                                "the service is overloaded: waited " + TimeUnit.NANOSECONDS.toMillis(maxQueueWaitNanos)
-                                        + " ms without being admitted; try again later")));
+        waiter.future().whenComplete((permit, failure) -> leave(waiter));
+        queue.endWaitInTime(waiter, context);
         Grant.complete(grants);
-        return waiter.future;
+        return waiter.future();
     }
 
     /**
@@ -275,19 +220,11 @@ public final class AdmissionController {
      * period ends. Work in flight, answers being written and the other waiters go on.
      */
     public void shutdown(long graceNanos) {
-        List<Waiter> refused = new ArrayList<>();
+        List<Waiter> refused;
         synchronized (this) {
-            shutDown = true;
-            graceEndsNanos = System.nanoTime() + graceNanos;
-            WorkPace.Plan plan = pace.plan(graceEndsNanos, inFlight, workAndOutputBytes, maxConcurrent);
-            for (Waiter waiter : queue) {
-                if (!plan.admits(waiter.bytes)) {
-                    refused.add(waiter);
-                }
-            }
-            plan.log(refused.size(), queue.size());
+            refused = shutdown.begin(graceNanos, budget, queue);
         }
-        refused.forEach(waiter -> waiter.future.completeExceptionally(shuttingDown()));
+        refused.forEach(waiter -> waiter.future().completeExceptionally(AdmissionShutdown.shuttingDown()));
     }
 
     private void leave(Waiter waiter) {
@@ -296,7 +233,6 @@ public final class AdmissionController {
             if (!queue.remove(waiter)) {
                 return; // granted: already taken off the queue
             }
-            bytesWaiting -= waiter.heldBytes;
             grants = grantable();
         }
         Grant.complete(grants);
@@ -305,83 +241,54 @@ public final class AdmissionController {
     /** Takes the waiters that fit off the head of the queue. Called with the lock held. */
     private List<Grant> grantable() {
         List<Grant> grants = null;
-        while (!queue.isEmpty() && fits(queue.peek().bytes)) {
+        while (!queue.isEmpty() && budget.fits(queue.peek().bytes())) {
             Waiter head = queue.poll();
-            bytesWaiting -= head.heldBytes;
-            if (head.future.isDone()) {
+            if (head.future().isDone()) {
                 continue;
             }
             if (grants == null) {
                 grants = new ArrayList<>(2);
             }
-            if (shutDown && !pace.plan(graceEndsNanos, inFlight, workAndOutputBytes, maxConcurrent).admits(head.bytes)) {
+            if (shutdown.refuses(head.bytes(), budget)) {
                 // It would not be done and written before the grace period ends: refuse it now, never start it.
-                grants.add(new Grant(head.future, null));
+                grants.add(new Grant(head.future(), null));
                 continue;
             }
-            grants.add(new Grant(head.future, grant(head.bytes)));
+            grants.add(new Grant(head.future(), grant(head.bytes())));
         }
         return grants == null ? List.of() : grants;
     }
 
-    /**
-     * Room for this work in the work share, next to the work and outputs counted, or nothing else in
-     * work or being written: then an image larger than the share goes alone, so the queue always
-     * moves and the budget is exceeded by at most that one image's work.
-     */
-    private boolean fits(long workBytes) {
-        return inFlight < maxConcurrent
-                && (workAndOutputBytes + workBytes <= workShareBytes || (inFlight == 0 && workAndOutputBytes == 0));
-    }
-
-    /** Bytes of inputs counted now. Called with the lock held. */
-    private long inputBytes() {
-        return bytesInUse - workAndOutputBytes;
-    }
-
     private Permit grant(long workBytes) {
-        inFlight++;
+        budget.takeSlot();
         Permit permit = new Permit(workBytes);
         permit.count(workBytes);
         return permit;
     }
 
-    private ImageProcessingException overloaded(long bytes, boolean work) {
-        return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                "the service is overloaded: not enough memory for " + Limits.bytes(bytes) + " more "
-                        + (work ? "work (" + Limits.bytes(workAndOutputBytes) + " of the " + Limits.bytes(workShareBytes)
-                                : "input (" + Limits.bytes(inputBytes()) + " of the " + Limits.bytes(inputShareBytes))
-                        + " for " + (work ? "work and answers" : "inputs") + " in use); try again later");
-    }
-
-    private static ImageProcessingException shuttingDown() {
-        return new ImageProcessingException(ImageProcessingException.Kind.SHUTTING_DOWN,
-                "the service is shutting down; try another instance or again later");
-    }
-
     /** The budget, in bytes. */
     public long budgetBytes() {
-        return budgetBytes;
+        return budget.budgetBytes();
     }
 
     /** The part of the budget inputs may hold, in bytes. */
     public long inputShareBytes() {
-        return inputShareBytes;
+        return budget.inputShareBytes();
     }
 
     /** Bytes counted now: inputs (waiting or not), work, outputs not yet written. */
     public synchronized long bytesInUse() {
-        return bytesInUse;
+        return budget.bytesInUse();
     }
 
     /** Bytes held by requests that wait for admission (their inputs); part of {@link #bytesInUse()}. */
     public synchronized long bytesWaiting() {
-        return bytesWaiting;
+        return queue.bytesWaiting();
     }
 
     /** Images being decoded/encoded now. */
     public synchronized int inFlight() {
-        return inFlight;
+        return budget.inFlight();
     }
 
     /** Requests waiting for admission now. */

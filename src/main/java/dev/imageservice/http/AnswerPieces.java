@@ -1,0 +1,57 @@
+package dev.imageservice.http;
+
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An answer's bytes written in pieces of {@link #PIECE_BYTES}, so Jetty never holds a second copy
+ * of a large answer. A client that stops reading is cut by the connector's idle timeout; that is
+ * the client's doing, so it is logged as one INFO line and handed on as an {@link EofException},
+ * which Dropwizard's {@code EofExceptionWriterInterceptor} counts ({@code eof-exceptions}) and logs
+ * at DEBUG, instead of Jersey's ERROR with three stack traces (eclipse-ee4j/jersey#4420).
+ */
+final class AnswerPieces implements StreamingOutput {
+    static final int PIECE_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(AnswerPieces.class);
+
+    private final byte[] answer;
+
+    AnswerPieces(byte[] answer) {
+        this.answer = answer;
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+        int offset = 0;
+        try {
+            for (; offset < answer.length; offset += PIECE_BYTES) {
+                out.write(answer, offset, Math.min(PIECE_BYTES, answer.length - offset));
+            }
+        } catch (EofException gone) {
+            throw gone;
+        } catch (IOException e) {
+            if (!timedOut(e)) {
+                throw e;
+            }
+            LOG.info("Answer cut: the client did not read it within the idle timeout ({} of {} B handed to the connection)",
+                    offset, answer.length);
+            EofException cut = new EofException("the client did not read the answer in time");
+            cut.initCause(e);
+            throw cut;
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.imageservice.processing;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The requests waiting for admission: a bounded {@link FairShareQueue} (at most {@code maxQueued}
+ * waiting, {@code maxQueuedPerClient} of one client), the input bytes its waiters hold, and the
+ * timer that ends a wait at {@code maxQueueWait} or its caller's deadline. Which waiter goes next
+ * is decided by {@link AdmissionController}; this class only keeps them.
+ *
+ * <p>Not thread-safe, except {@link #endWaitInTime}: {@link AdmissionController} calls it with its
+ * lock held.
+ */
+final class AdmissionQueue implements Iterable<AdmissionQueue.Waiter> {
+    /** A request waiting for its turn: the work it needs, the input it holds, whose it is. */
+    record Waiter(long bytes, long heldBytes, String client, CompletableFuture<AdmissionController.Permit> future) {
+    }
+
+    /** A permit to hand to its waiter outside the lock (its callbacks may start the work); none: refused as shutting down. */
+    record Grant(CompletableFuture<AdmissionController.Permit> future, AdmissionController.Permit permit) {
+        static void complete(List<Grant> grants) {
+            for (Grant grant : grants) {
+                if (grant.permit == null) {
+                    grant.future.completeExceptionally(AdmissionShutdown.shuttingDown());
+                } else if (!grant.future.complete(grant.permit)) {
+                    grant.permit.close(); // cancelled or timed out meanwhile: give it back
+                }
+            }
+        }
+    }
+
+    /** Served in turns among clients (issue 12): see {@link FairShareQueue}. */
+    private final FairShareQueue<Waiter> queue = new FairShareQueue<>(Waiter::client);
+    private final int maxQueued;
+    private final int maxQueuedPerClient;
+    private final long maxQueueWaitNanos;
+    private long bytesWaiting;
+
+    AdmissionQueue(Limits limits) {
+        this.maxQueued = limits.maxQueued();
+        this.maxQueuedPerClient = limits.maxQueuedPerClient();
+        this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
+    }
+
+    /** Why a new waiter of {@code client} may not wait (the queue or the client's part is full), or null. */
+    ImageProcessingException refusal(String client, int inFlight) {
+        if (queue.size() >= maxQueued) {
+            return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                    "the service is overloaded: " + inFlight + " images in work and " + queue.size()
+                            + " waiting (the limit); try again later");
+        }
+        if (queue.queuedBy(client) >= maxQueuedPerClient) {
+            return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                    "the service is overloaded: this client has " + queue.queuedBy(client)
+                            + " requests waiting (the limit per client); try again later");
+        }
+        return null;
+    }
+
+    void add(Waiter waiter) {
+        queue.add(waiter);
+        bytesWaiting += waiter.heldBytes;
+    }
+
+    /** Takes {@code waiter} out (cancelled, timed out); false if it is not queued (granted already). */
+    boolean remove(Waiter waiter) {
+        if (!queue.remove(waiter)) {
+            return false;
+        }
+        bytesWaiting -= waiter.heldBytes;
+        return true;
+    }
+
+    /** The waiter whose turn is next, or null. */
+    Waiter peek() {
+        return queue.peek();
+    }
+
+    /** Takes the waiter whose turn it is. */
+    Waiter poll() {
+        Waiter head = queue.poll();
+        bytesWaiting -= head.heldBytes;
+        return head;
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    int size() {
+        return queue.size();
+    }
+
+    int queuedBy(String client) {
+        return queue.queuedBy(client);
+    }
+
+    long bytesWaiting() {
+        return bytesWaiting;
+    }
+
+    /** The waiters in the order they would be served if each fitted at once. */
+    @Override
+    public Iterator<Waiter> iterator() {
+        return queue.iterator();
+    }
+
+    /**
+     * Ends {@code waiter}'s wait, if it is still waiting then, as overloaded after
+     * {@code maxQueueWait} or as DEADLINE_EXCEEDED at its caller's deadline, whichever comes first.
+     * Thread-safe (reads only final fields).
+     */
+    void endWaitInTime(Waiter waiter, RequestContext context) {
+        long remaining = context.remainingNanos();
+        boolean deadlineFirst = remaining < maxQueueWaitNanos;
+        long timeout = Math.max(0, Math.min(remaining, maxQueueWaitNanos));
+        CompletableFuture<Void> timer = new CompletableFuture<Void>().completeOnTimeout(null, timeout, TimeUnit.NANOSECONDS);
+        waiter.future.whenComplete((permit, failure) -> timer.cancel(false)); // no timer outlives its wait
+        timer.thenRun(() -> waiter.future.completeExceptionally(deadlineFirst
+                        ? new ImageProcessingException(ImageProcessingException.Kind.DEADLINE_EXCEEDED,
+                                "the deadline passed while the image waited for admission")
+                        : new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
+                                "the service is overloaded: waited " + TimeUnit.NANOSECONDS.toMillis(maxQueueWaitNanos)
+                                        + " ms without being admitted; try again later")));
+    }
+}
