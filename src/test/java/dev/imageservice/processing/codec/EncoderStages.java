@@ -8,7 +8,8 @@ import org.opencv.core.Mat;
 
 /**
  * The PNG encoder's stages, each run alone over a whole image for {@code CodecBench}: copy out of
- * the Mat, row filters, deflate (count with the Adler-32 + table + emit), CRC-32. What the whole encode
+ * the Mat, row filters, deflate (count with the Adler-32 + table + emit), the counting pass alone (so
+ * deflate less counting is the emission), CRC-32. What the whole encode
  * costs beyond their sum is framing and glue. Lives beside the package-private codec classes.
  */
 public final class EncoderStages {
