@@ -38,6 +38,7 @@ import dev.imageservice.http.UnreadBodyCloser;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.OpenCvLibrary;
+import dev.imageservice.processing.ReadAheadGate;
 import dev.imageservice.processing.AdmissionController;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -115,13 +116,15 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         }
         // The one memory budget and its queue, shared by the processor and both transports.
         AdmissionController admission = new AdmissionController(limits);
-        AdmissionGauges.register(environment.metrics(), admission);
-        AdmissionGauges.registerLimits(environment.metrics(), limits);
         // Image work runs here, at most limits.maxConcurrent at once (admission sees to that).
         ExecutorService workers = environment.lifecycle().executorService("image-work-%d")
                 .threadFactory(ThreadPriorities.lowered("image-work-%d", config.getOps().getImageWorkNice()))
                 .minThreads(limits.maxConcurrent()).maxThreads(limits.maxConcurrent()).build();
         ScheduledExecutorService timer = environment.lifecycle().scheduledExecutorService("image-timer-%d").build();
+        // gRPC ProcessImage calls wait here, unread, for room to read their message; they count as queued.
+        ReadAheadGate unreadCalls = new ReadAheadGate(admission, limits, ReadAheadGate.defaultReadAheadBytes(admission), timer);
+        AdmissionGauges.register(environment.metrics(), admission, unreadCalls::waiting);
+        AdmissionGauges.registerLimits(environment.metrics(), limits);
         ImageProcessor processor = createProcessor(limits, admission, workers);
         // Transports get the metered processor; the health check gets the bare one, so that health
         // checks never count as traffic.
@@ -131,7 +134,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         LOG.info("Tracing: {}", tracing.isOn() ? "on, exported by OTLP" : "off (no OTEL_EXPORTER_OTLP_ENDPOINT)");
         ImageProcessor metered = new TracedImageProcessor(
                 new MeteredImageProcessor(processor, environment.metrics(), prometheus), tracing);
-        LoadSignalGauges.register(environment.metrics(), admission, limits);
+        LoadSignalGauges.register(environment.metrics(), admission, limits, unreadCalls::waiting);
 
         // TLS on both transports when security.tls is set (before the servers are built).
         config.getSecurity().applyTls(config.getServerFactory(), config.getGrpc());
@@ -140,7 +143,7 @@ public class ImageServiceApplication extends Application<ImageServiceConfigurati
         // SERVING only once the health checks below have passed (the reporter runs them on start).
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         grpcServer = config.getGrpc().build(environment.lifecycle(),
-                List.of(guarded(new ImageGrpcService(metered, admission, limits.maxInputBytes(),
+                List.of(guarded(new ImageGrpcService(metered, admission, unreadCalls, limits.maxInputBytes(),
                                 config.getGrpc().getStreamIdleTimeout().toNanoseconds(), timer)),
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(),

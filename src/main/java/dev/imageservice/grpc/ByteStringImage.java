@@ -10,9 +10,21 @@ import dev.imageservice.processing.EncodedImage;
  */
 final class ByteStringImage implements EncodedImage {
     private final ByteString data;
+    private final Runnable onAdmitted;
 
     ByteStringImage(ByteString data) {
+        this(data, () -> { });
+    }
+
+    /** @param onAdmitted told when the request is admitted to work (its input no longer waits) */
+    ByteStringImage(ByteString data, Runnable onAdmitted) {
         this.data = data;
+        this.onAdmitted = onAdmitted;
+    }
+
+    @Override
+    public void admitted() {
+        onAdmitted.run();
     }
 
     @Override

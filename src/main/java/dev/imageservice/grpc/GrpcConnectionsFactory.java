@@ -74,6 +74,17 @@ public class GrpcConnectionsFactory {
     @io.dropwizard.validation.MaxDuration(value = Integer.MAX_VALUE, unit = TimeUnit.SECONDS)
     private Duration resetWindow = Duration.seconds(10);
 
+    /**
+     * HTTP/2 flow-control window of each call (stream): what a client may send that the server has
+     * not asked for. A {@code ProcessImage} call waiting for room to read its message holds at most
+     * this much of it. The connection's window is refilled as data arrives (grpc-java's Netty server
+     * handler), so unread calls never stop the others on their connection.
+     */
+    @NotNull
+    @io.dropwizard.validation.MinDataSize(value = 64, unit = io.dropwizard.util.DataSizeUnit.KIBIBYTES)
+    @io.dropwizard.validation.MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
+    private io.dropwizard.util.DataSize flowControlWindow = io.dropwizard.util.DataSize.kibibytes(256);
+
     /** Netty threads that run the connections' I/O; 0 = twice the cores, as grpc-java's default. */
     @Min(0)
     @Max(1024)
@@ -91,7 +102,8 @@ public class GrpcConnectionsFactory {
                 .keepAliveTime(keepAliveTime.toNanoseconds(), TimeUnit.NANOSECONDS)
                 .keepAliveTimeout(keepAliveTimeout.toNanoseconds(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveTime(permitKeepAliveTime.toNanoseconds(), TimeUnit.NANOSECONDS)
-                .maxRstFramesPerWindow(maxResetsPerWindow, Math.toIntExact(resetWindow.toSeconds()));
+                .maxRstFramesPerWindow(maxResetsPerWindow, Math.toIntExact(resetWindow.toSeconds()))
+                .flowControlWindow(Math.toIntExact(flowControlWindow.toBytes()));
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("grpc-accept", true),
                 NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("grpc-io", true),
@@ -223,5 +235,15 @@ public class GrpcConnectionsFactory {
     @JsonProperty
     public void setIoThreads(int ioThreads) {
         this.ioThreads = ioThreads;
+    }
+
+    @JsonProperty
+    public io.dropwizard.util.DataSize getFlowControlWindow() {
+        return flowControlWindow;
+    }
+
+    @JsonProperty
+    public void setFlowControlWindow(io.dropwizard.util.DataSize flowControlWindow) {
+        this.flowControlWindow = flowControlWindow;
     }
 }

@@ -178,10 +178,12 @@ class ClientSideBalancingTest {
                 new io.dropwizard.lifecycle.setup.LifecycleEnvironment(new com.codahale.metrics.MetricRegistry());
         dev.imageservice.processing.AdmissionController budget =
                 new dev.imageservice.processing.AdmissionController(TestLimits.DEFAULTS);
+        java.util.concurrent.ScheduledExecutorService timer = lifecycle.scheduledExecutorService("test-timer-%d", true).build();
         List<BindableService> services = new ArrayList<>(List.of(new ImageGrpcService(
                 new ProcessingFactory().build(TestLimits.DEFAULTS, budget, java.util.concurrent.ForkJoinPool.commonPool()),
-                budget, 64 << 20, TimeUnit.SECONDS.toNanos(30),
-                lifecycle.scheduledExecutorService("test-timer-%d", true).build())));
+                budget, new dev.imageservice.processing.ReadAheadGate(budget, TestLimits.DEFAULTS,
+                        dev.imageservice.processing.ReadAheadGate.defaultReadAheadBytes(budget), timer),
+                64 << 20, TimeUnit.SECONDS.toNanos(30), timer)));
         if (health != null) {
             services.add(health.getHealthService());
         }

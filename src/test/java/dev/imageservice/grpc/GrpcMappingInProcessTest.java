@@ -3,13 +3,16 @@ package dev.imageservice.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import dev.imageservice.grpc.proto.ImageRequest;
+import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.ImageProcessor;
 import dev.imageservice.processing.Limits;
 import dev.imageservice.processing.PipelineImageProcessor;
+import dev.imageservice.processing.ReadAheadGate;
 import dev.imageservice.testing.TestImages;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -34,6 +37,7 @@ class GrpcMappingInProcessTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AdmissionController budget = new AdmissionController(LIMITS);
+    private final ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, ReadAheadGate.defaultReadAheadBytes(budget), timer);
     private GrpcServer server;
     private ManagedChannel channel;
 
@@ -48,7 +52,7 @@ class GrpcMappingInProcessTest {
     private ImageServiceGrpc.ImageServiceBlockingStub start(ImageProcessor processor) throws Exception {
         String name = InProcessServerBuilder.generateName();
         server = new GrpcServer(InProcessServerBuilder.forName(name), () -> { },
-                List.of(new ImageGrpcService(processor, budget, LIMITS.maxInputBytes(), TimeUnit.SECONDS.toNanos(30), timer)),
+                List.of(new ImageGrpcService(processor, budget, gate, LIMITS.maxInputBytes(), TimeUnit.SECONDS.toNanos(30), timer)),
                 List.of(), threads, threads, LIMITS.maxInputBytes(), TimeUnit.SECONDS.toNanos(5));
         server.start();
         channel = InProcessChannelBuilder.forName(name).build();
@@ -79,6 +83,8 @@ class GrpcMappingInProcessTest {
         }
         assertThat(budget.bytesInUse()).as("bytes in use after the call").isZero();
         assertThat(budget.inFlight()).isZero();
+        assertThat(gate.readingAhead()).isZero();
+        assertThat(gate.waiting()).isZero();
     }
 
     @Test
@@ -105,17 +111,76 @@ class GrpcMappingInProcessTest {
     }
 
     @Test
-    void anInputTheBudgetHasNoRoomForIsRefusedAsResourceExhausted() throws Exception {
-        ImageServiceGrpc.ImageServiceBlockingStub stub = startPipeline();
+    void anInputTheBudgetHasNoRoomForWaitsUnreadUntilThereIsRoom() throws Exception {
+        startPipeline();
         AdmissionController.Lease hog = budget.tryHold(budget.inputShareBytes() - 100);
+        TestImages.Pixels pixels = TestImages.photoLike(40, 30, 3, 8, 2);
 
-        assertThatThrownBy(() -> stub.processImage(request(TestImages.encode(TestImages.photoLike(40, 30, 3, 8, 2), ".png"))))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                    assertThat(e.getStatus().getDescription()).contains("not enough memory");
-                });
+        ListenableFuture<ImageResponse> answer = futureStub().processImage(request(TestImages.encode(pixels, ".png")));
+        awaitWaiting(1);
+        Thread.sleep(200);
+
+        assertThat(answer.isDone()).as("answered while the budget had no room").isFalse();
+        assertThat(budget.bytesInUse()).as("the waiting call's message counted").isEqualTo(hog.bytes());
+        assertThat(gate.readingAhead()).isZero();
+        hog.close();
+        assertThat(TestImages.decode(answer.get(30, TimeUnit.SECONDS).getImageData().toByteArray()))
+                .isEqualTo(pixels.swapped());
+        assertMemoryGivenBack();
+    }
+
+    @Test
+    void aCallWaitingUnreadEndsAtItsDeadlineOrWhenCancelledAndLeavesTheQueue() throws Exception {
+        startPipeline();
+        AdmissionController.Lease hog = budget.tryHold(budget.inputShareBytes() - 100);
+        ImageRequest request = request(TestImages.encode(TestImages.photoLike(40, 30, 3, 8, 2), ".png"));
+
+        assertThat(codeOf(() -> ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                .processImage(request))).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        awaitWaiting(0);
+        ListenableFuture<ImageResponse> cancelled = futureStub().processImage(request);
+        awaitWaiting(1);
+        cancelled.cancel(true);
+        awaitWaiting(0);
+
+        assertThat(budget.bytesInUse()).isEqualTo(hog.bytes());
         hog.close();
         assertMemoryGivenBack();
+    }
+
+    @Test
+    void whenTheQueueIsFullAnUnreadCallIsRefusedAsResourceExhausted() throws Exception {
+        startPipeline();
+        AdmissionController.Lease hog = budget.tryHold(budget.inputShareBytes() - 100);
+        ImageRequest request = request(TestImages.encode(TestImages.photoLike(40, 30, 3, 8, 2), ".png"));
+        List<ListenableFuture<ImageResponse>> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < LIMITS.maxQueued(); i++) {
+            waiting.add(futureStub().processImage(request));
+        }
+        awaitWaiting(LIMITS.maxQueued());
+
+        assertThatThrownBy(() -> ImageServiceGrpc.newBlockingStub(channel).processImage(request))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).contains("waiting (the limit)");
+                });
+        hog.close();
+        for (ListenableFuture<ImageResponse> each : waiting) {
+            assertThat(each.get(30, TimeUnit.SECONDS).getImageData().isEmpty()).isFalse();
+        }
+        assertMemoryGivenBack();
+    }
+
+    private ImageServiceGrpc.ImageServiceFutureStub futureStub() {
+        return ImageServiceGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private void awaitWaiting(int calls) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (gate.waiting() != calls && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(gate.waiting()).as("calls waiting unread").isEqualTo(calls);
     }
 
     @Test

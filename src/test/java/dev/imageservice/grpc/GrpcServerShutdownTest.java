@@ -34,6 +34,16 @@ import org.junit.jupiter.api.Test;
 /** Graceful stop: calls in flight finish, new calls are refused. */
 class GrpcServerShutdownTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final AdmissionController budget = new AdmissionController(TestLimits.DEFAULTS);
+
+    private AdmissionController budget() {
+        return budget;
+    }
+
+    private dev.imageservice.processing.ReadAheadGate gate() {
+        return new dev.imageservice.processing.ReadAheadGate(budget, TestLimits.DEFAULTS,
+                dev.imageservice.processing.ReadAheadGate.defaultReadAheadBytes(budget), timer);
+    }
     private final ExecutorService calls = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -72,7 +82,7 @@ class GrpcServerShutdownTest {
     void callsInFlightFinishWhenTheServerStops() throws Exception {
         SlowProcessor processor = new SlowProcessor();
         GrpcServer server = server(Duration.seconds(10), new ImageGrpcService(processor,
-                new AdmissionController(TestLimits.DEFAULTS), 1 << 20, TimeUnit.SECONDS.toNanos(30), timer));
+                budget(), gate(), 1 << 20, TimeUnit.SECONDS.toNanos(30), timer));
         server.start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {
@@ -102,7 +112,7 @@ class GrpcServerShutdownTest {
     void anOpenHealthWatchDoesNotHoldTheStopForTheWholeGracePeriod() throws Exception {
         io.grpc.protobuf.services.HealthStatusManager health = new io.grpc.protobuf.services.HealthStatusManager();
         GrpcServer server = server(Duration.minutes(5), new ImageGrpcService(new SlowProcessor(),
-                new AdmissionController(TestLimits.DEFAULTS), 1 << 20, TimeUnit.SECONDS.toNanos(30), timer),
+                budget(), gate(), 1 << 20, TimeUnit.SECONDS.toNanos(30), timer),
                 health.getHealthService());
         server.start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();

@@ -12,8 +12,13 @@ public final class AdmissionGauges {
     }
 
     public static void register(MetricRegistry metrics, AdmissionController admission) {
+        register(metrics, admission, () -> 0);
+    }
+
+    /** @param unread requests waiting, unread, to be let in (gRPC calls at the ReadAheadGate): queued too */
+    public static void register(MetricRegistry metrics, AdmissionController admission, java.util.function.IntSupplier unread) {
         metrics.register(MetricNames.ADMISSION_IN_FLIGHT, (Gauge<Integer>) admission::inFlight);
-        metrics.register(MetricNames.ADMISSION_QUEUED, (Gauge<Integer>) admission::queued);
+        metrics.register(MetricNames.ADMISSION_QUEUED, (Gauge<Integer>) () -> admission.queued() + unread.getAsInt());
         metrics.register(MetricNames.MEMORY_BUDGET, (Gauge<Long>) admission::budgetBytes);
         metrics.register(MetricNames.MEMORY_IN_USE, (Gauge<Long>) admission::bytesInUse);
         metrics.register(MetricNames.MEMORY_WAITING, (Gauge<Long>) admission::bytesWaiting);

@@ -16,8 +16,14 @@ public final class LoadSignalGauges {
     }
 
     public static void register(MetricRegistry metrics, AdmissionController admission, Limits limits) {
-        metrics.register(MetricNames.ADMISSION_LOAD,
-                (Gauge<Double>) () -> load(admission.inFlight(), admission.queued(), limits.maxConcurrent()));
+        register(metrics, admission, limits, () -> 0);
+    }
+
+    /** @param unread requests waiting, unread, to be let in (gRPC calls at the ReadAheadGate): they wait too */
+    public static void register(MetricRegistry metrics, AdmissionController admission, Limits limits,
+            java.util.function.IntSupplier unread) {
+        metrics.register(MetricNames.ADMISSION_LOAD, (Gauge<Double>) () -> load(admission.inFlight(),
+                admission.queued() + unread.getAsInt(), limits.maxConcurrent()));
         metrics.register(MetricNames.ADMISSION_PIXELS_UTILISATION,
                 (Gauge<Double>) () -> (double) admission.bytesInUse() / admission.budgetBytes());
     }

@@ -42,7 +42,7 @@ public final class MetricNames {
 
     /** Gauge: images being decoded/encoded now. */
     public static final String ADMISSION_IN_FLIGHT = "image.admission.in-flight";
-    /** Gauge: requests waiting for admission now. */
+    /** Gauge: requests waiting for admission now (gRPC calls still unread at the ReadAheadGate included). */
     public static final String ADMISSION_QUEUED = "image.admission.queued";
     /** Gauge: the memory budget, bytes (limits.memoryBudget). */
     public static final String MEMORY_BUDGET = "image.memory.budget-bytes";

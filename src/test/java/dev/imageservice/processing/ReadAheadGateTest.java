@@ -1,0 +1,134 @@
+package dev.imageservice.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The accounting of {@link ReadAheadGate}: what waits, what is counted, what is given back. */
+class ReadAheadGateTest {
+    private static final long MIB = 1 << 20;
+    /** A 100 MiB budget: 65 MiB for inputs; 3 queued at most, 2 per client. */
+    private static final Limits LIMITS = new Limits(16 * MIB, 10_000_000, 2, 100 * MIB, 3,
+            TimeUnit.SECONDS.toNanos(30), 2);
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final AdmissionController budget = new AdmissionController(LIMITS);
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    private static RequestContext client(String name) {
+        return RequestContext.withDeadline(TimeUnit.SECONDS.toNanos(30), () -> false).withClient(name);
+    }
+
+    @Test
+    void aReservationCountsItsEstimateThenTheRealSizeAndGivesAllBack() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 10 * MIB, timer);
+
+        ReadAheadGate.Reservation first = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
+        assertThat(budget.bytesInUse()).isEqualTo(ReadAheadGate.FIRST_ESTIMATE_BYTES);
+        first.arrived(3 * MIB);
+        assertThat(budget.bytesInUse()).isEqualTo(3 * MIB);
+        assertThat(gate.readingAhead()).isEqualTo(3 * MIB);
+        first.admitted();
+        assertThat(gate.readingAhead()).isZero();
+        assertThat(budget.bytesInUse()).as("an admitted input stays counted").isEqualTo(3 * MIB);
+        first.close();
+        first.close();
+
+        assertThat(budget.bytesInUse()).isZero();
+        assertThat(gate.readingAhead()).isZero();
+    }
+
+    @Test
+    void beyondTheReadAheadCallsWaitUnreadAndAreLetInInTurnsAmongClients() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 1, timer); // one read ahead at a time
+        ReadAheadGate.Reservation reading = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
+        CompletableFuture<ReadAheadGate.Reservation> a2 = gate.reserve(client("a"));
+        CompletableFuture<ReadAheadGate.Reservation> a3 = gate.reserve(client("a"));
+        CompletableFuture<ReadAheadGate.Reservation> b1 = gate.reserve(client("b"));
+
+        assertThat(gate.waiting()).isEqualTo(3);
+        assertThat(budget.bytesInUse()).as("waiting calls hold nothing").isEqualTo(reading.bytes());
+        reading.admitted();
+        ReadAheadGate.Reservation second = a2.get(1, TimeUnit.SECONDS);
+        assertThat(b1).isNotDone();
+        second.close();
+        ReadAheadGate.Reservation third = b1.get(1, TimeUnit.SECONDS); // b's turn before a's next
+        assertThat(a3).isNotDone();
+        third.close();
+        a3.get(1, TimeUnit.SECONDS).close();
+        reading.close();
+
+        assertThat(budget.bytesInUse()).isZero();
+        assertThat(gate.waiting()).isZero();
+    }
+
+    @Test
+    void aFullInputShareMakesCallsWaitNotRefusedAndTheyGoInWhenItEmpties() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 10 * MIB, timer);
+        AdmissionController.Lease otherTransport = budget.tryHold(budget.inputShareBytes());
+
+        CompletableFuture<ReadAheadGate.Reservation> waiting = gate.reserve(client("a"));
+        Thread.sleep(3 * ReadAheadGate.POLL_MILLIS);
+        assertThat(waiting).isNotDone();
+        otherTransport.close(); // freed outside the gate: seen by its poll
+        waiting.get(1, TimeUnit.SECONDS).close();
+
+        assertThat(budget.bytesInUse()).isZero();
+    }
+
+    @Test
+    void aFullQueueRefusesAndCancelledOrTimedOutWaitersLeaveIt() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 10 * MIB, timer);
+        AdmissionController.Lease hog = budget.tryHold(budget.inputShareBytes());
+        CompletableFuture<ReadAheadGate.Reservation> a = gate.reserve(client("a"));
+        CompletableFuture<ReadAheadGate.Reservation> b = gate.reserve(client("b"));
+        CompletableFuture<ReadAheadGate.Reservation> c = gate.reserve(
+                RequestContext.withDeadline(TimeUnit.MILLISECONDS.toNanos(50), () -> false).withClient("c"));
+
+        assertThat(kind(gate.reserve(client("d")))).isEqualTo(ImageProcessingException.Kind.OVERLOADED);
+        assertThat(kind(c)).isEqualTo(ImageProcessingException.Kind.DEADLINE_EXCEEDED);
+        a.cancel(false);
+        assertThat(gate.waiting()).isEqualTo(1);
+        budget.shutdown(0);
+        hog.close();
+        assertThat(kind(b)).isEqualTo(ImageProcessingException.Kind.SHUTTING_DOWN);
+
+        assertThat(gate.waiting()).isZero();
+        assertThat(budget.bytesInUse()).isZero();
+        assertThat(gate.readingAhead()).isZero();
+    }
+
+    @Test
+    void atShutdownCallsWaitingBehindAFullReadAheadAreRefusedAtOnce() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 1, timer);
+        ReadAheadGate.Reservation reading = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
+        CompletableFuture<ReadAheadGate.Reservation> waiting = gate.reserve(client("b"));
+
+        budget.shutdown(0);
+
+        assertThat(kind(waiting)).isEqualTo(ImageProcessingException.Kind.SHUTTING_DOWN);
+        reading.close();
+        assertThat(budget.bytesInUse()).isZero();
+    }
+
+    private static ImageProcessingException.Kind kind(CompletableFuture<?> future) throws InterruptedException {
+        try {
+            future.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return ((ImageProcessingException) e.getCause()).kind();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("still waiting", e);
+        }
+        throw new AssertionError("not refused");
+    }
+}
