@@ -53,12 +53,12 @@ if [ -x "$reference" ]; then
 fi
 
 # bench's client logs to stdout too (e.g. gRPC's ERROR that the tutorial's server has no health
-# service): only the JSON report (one line) goes to jq.
+# service): only the JSON report, from its opening brace to its closing one, goes to jq.
 run() { # name target pid image extra...
   local name=$1 target=$2 pid=$3 image=$4; shift 4
   java -jar "$jar" bench --target "$target" --concurrency "$concurrency" --ramp 1s --duration "$duration" \
       --server-pid "$pid" --json "$@" "target/samples/$image" 2>/dev/null \
-    | grep '^{' | tail -n 1 \
+    | sed -n '/^{/,/^}/p' \
     | jq -r --arg name "$name" --arg image "$image" \
       '"\($name) \($image): \(.requests) req, \(.failed) failed, \(.requestsPerSecond * 10 | round / 10) req/s, p50 \(.latencyMillis.p50 | round) ms, p99 \(.latencyMillis.p99 | round) ms, server CPU \(.server.cpuMillisPerRequest * 10 | round / 10) ms/req, peak RSS \(.server.peakRssKiB / 1024 | round) MiB"' \
     || echo "$name $image: run failed"
