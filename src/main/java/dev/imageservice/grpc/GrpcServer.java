@@ -84,6 +84,7 @@ public final class GrpcServer implements Managed {
 
     @Override
     public void start() throws IOException {
+        QuietStreamResets.install();
         server = builder.build().start();
         LOG.info("gRPC server listening on port {}", server.getPort());
     }
