@@ -9,8 +9,8 @@ elif [ -r /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
   limit="$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
 fi
 
-# The memory budget (limits.memoryBudget): half of the heap, never below 64 MiB. Unlimited: keep
-# config.yml's 640MiB.
+# The memory budget (limits.memoryBudget): half of the heap, never below 64 MiB. Unlimited: leave
+# it to config.yml (5/8 of the JVM's largest heap).
 if [ -z "${MEMORY_BUDGET:-}" ] && [ -n "$limit" ] && [ "$limit" != "max" ] \
    && [ "$limit" -lt 1099511627776 ]; then
   mib=$(( limit / 100 * ${HEAP_PERCENT:-60} / 2 / 1048576 ))

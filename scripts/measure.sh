@@ -9,7 +9,9 @@
 # Environment: REFERENCE=path/to/reference-python (default ../shared/tools/reference-python; skipped
 # when missing), DURATION (default 10s), CONCURRENCY (default 200), JAVA_OPTS for the server (default
 # -Xmx1g, as in the README's start command), RECONNECT (default true: a new connection per request,
-# as the tutorial's k6 test; false keeps connections), IMAGES (default "photo-0.3mp.jpg photo-2mp.jpg").
+# as the tutorial's k6 test; false keeps connections), IMAGES (default "photo-0.3mp.jpg photo-2mp.jpg"),
+# GRPC_PORT / HTTP_PORT / ADMIN_PORT for our server (default 50051/8080/8081) and REF_PORT for the
+# tutorial's (default 50061): on a shared machine give each run ports of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats=${1:-3}
@@ -18,6 +20,10 @@ concurrency=${CONCURRENCY:-200}
 reference=${REFERENCE:-../shared/tools/reference-python}
 java_opts=${JAVA_OPTS:--Xmx1g}
 images=${IMAGES:-photo-0.3mp.jpg photo-2mp.jpg}
+grpc_port=${GRPC_PORT:-50051}
+http_port=${HTTP_PORT:-8080}
+admin_port=${ADMIN_PORT:-8081}
+ref_port=${REF_PORT:-50061}
 reconnect=()
 [ "${RECONNECT:-true}" = true ] && reconnect=(--new-connection-per-request)
 jar=target/image-service.jar
@@ -34,22 +40,25 @@ wait_port() { for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev
 # Our server, alone in its JVM.
 start=$(date +%s%N)
 # shellcheck disable=SC2086
-GRPC_PORT=50051 HTTP_PORT=8080 ADMIN_PORT=8081 LOG_LEVEL=WARN java $java_opts -jar "$jar" server config.yml > target/measure-server.log 2>&1 &
+GRPC_PORT=$grpc_port HTTP_PORT=$http_port ADMIN_PORT=$admin_port LOG_LEVEL=WARN java $java_opts -jar "$jar" server config.yml > target/measure-server.log 2>&1 &
 ours=$!; pids+=("$ours")
-until curl -sf -o /dev/null -F image=@target/samples/photo-0.3mp.jpg http://127.0.0.1:8080/api/v1/process; do sleep 0.05; done
+until curl -sf -o /dev/null -F image=@target/samples/photo-0.3mp.jpg http://127.0.0.1:$http_port/api/v1/process; do sleep 0.05; done
 echo "startup: launch to first served request $(( ($(date +%s%N) - start) / 1000000 )) ms (java $java_opts)"
-wait_port 50051
+wait_port "$grpc_port"
 
 theirs=""
 if [ -x "$reference" ]; then
-  theirs=$("$reference" server 50061); pids+=("$theirs")
-  wait_port 50061
+  theirs=$("$reference" server "$ref_port"); pids+=("$theirs")
+  wait_port "$ref_port"
 fi
 
+# bench's client logs to stdout too (e.g. gRPC's ERROR that the tutorial's server has no health
+# service): only the JSON report, from its opening brace to its closing one, goes to jq.
 run() { # name target pid image extra...
   local name=$1 target=$2 pid=$3 image=$4; shift 4
   java -jar "$jar" bench --target "$target" --concurrency "$concurrency" --ramp 1s --duration "$duration" \
       --server-pid "$pid" --json "$@" "target/samples/$image" 2>/dev/null \
+    | sed -n '/^{/,/^}/p' \
     | jq -r --arg name "$name" --arg image "$image" \
       '"\($name) \($image): \(.requests) req, \(.failed) failed, \(.requestsPerSecond * 10 | round / 10) req/s, p50 \(.latencyMillis.p50 | round) ms, p99 \(.latencyMillis.p99 | round) ms, server CPU \(.server.cpuMillisPerRequest * 10 | round / 10) ms/req, peak RSS \(.server.peakRssKiB / 1024 | round) MiB"' \
     || echo "$name $image: run failed"
@@ -57,10 +66,10 @@ run() { # name target pid image extra...
 
 for image in $images; do
   # Warm-up, thrown away: the JIT compiles the hot paths.
-  java -jar "$jar" bench --target grpc://127.0.0.1:50051 --concurrency 16 --duration 10s "target/samples/$image" >/dev/null 2>&1 || true
+  java -jar "$jar" bench --target grpc://127.0.0.1:$grpc_port --concurrency 16 --duration 10s "target/samples/$image" >/dev/null 2>&1 || true
   for r in $(seq 1 "$repeats"); do
-    run "ours-grpc#$r" grpc://127.0.0.1:50051 "$ours" "$image" "${reconnect[@]}"
-    [ -n "$theirs" ] && run "tutorial-grpc#$r" grpc://127.0.0.1:50061 "$theirs" "$image" "${reconnect[@]}"
-    run "ours-http#$r" http://127.0.0.1:8080 "$ours" "$image" "${reconnect[@]}"
+    run "ours-grpc#$r" grpc://127.0.0.1:$grpc_port "$ours" "$image" "${reconnect[@]}"
+    [ -n "$theirs" ] && run "tutorial-grpc#$r" grpc://127.0.0.1:$ref_port "$theirs" "$image" "${reconnect[@]}"
+    run "ours-http#$r" http://127.0.0.1:$http_port "$ours" "$image" "${reconnect[@]}"
   done
 done

@@ -14,7 +14,11 @@
 # Environment: JAR (default target/image-service.jar), JAVA_OPTS (default -Xmx1g; with
 # -XX:NativeMemoryTracking=summary each run also prints NMT's summary), DURATION (20s),
 # CONCURRENCY (200), TIMEOUT (240s), IMAGES (directory, default target/samples), OUT (directory for
-# logs, default target/memory-figures), HTTP_PORT/ADMIN_PORT/GRPC_PORT (11080/11081/11051).
+# logs, default target/memory-figures), HTTP_PORT/ADMIN_PORT/GRPC_PORT (11080/11081/11051),
+# SNAPSHOTS (seconds after the load starts, e.g. "12 30": at each, where the resident memory is:
+# VmRSS/VmHWM, `pmap -x` summed by kind, NMT when enabled, `GC.heap_info`, and last a class
+# histogram of the live heap, which runs a full GC; into OUT/NAME-snapshot-SECONDS/). Every run
+# also records VmRSS each second in OUT/NAME-rss.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${JAR:-target/image-service.jar}
@@ -49,6 +53,27 @@ start_server() { # name
   done
 }
 
+snapshot() { # name seconds: where the resident memory is at that moment
+  local dir="$out/$1-snapshot-$2" pid=$server
+  mkdir -p "$dir"
+  grep -E '^(VmHWM|VmRSS|RssAnon|RssFile|Threads)' "/proc/$pid/status" > "$dir/status.txt"
+  pmap -x "$pid" > "$dir/pmap.txt" 2>&1 || true
+  jcmd "$pid" VM.native_memory summary > "$dir/nmt.txt" 2>&1 || true
+  jcmd "$pid" GC.heap_info > "$dir/heap-info.txt" 2>&1 || true
+  scripts/pmap-kinds.py "$dir/pmap.txt" "$dir/heap-info.txt" > "$dir/pmap-summary.txt" 2>&1 || true
+  jcmd "$pid" GC.class_histogram > "$dir/histogram.txt" 2>&1 || true
+  echo "snapshot $1 at ${2}s: $(tr '\n' ' ' < "$dir/status.txt" | tr -s ' ')| pmap: $(tr '\n' ' ' < "$dir/pmap-summary.txt")"
+}
+
+probe() { # name: VmRSS each second, and the snapshots
+  local name=$1 t=0
+  while kill -0 "$server" 2>/dev/null; do
+    echo "$t $(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$server/status" 2>/dev/null)" >> "$out/$name-rss.txt"
+    for s in ${SNAPSHOTS:-}; do [ "$s" = "$t" ] && snapshot "$name" "$s" >> "$out/$name-snapshots.txt"; done
+    sleep 1; t=$((t + 1))
+  done
+}
+
 bench() { # name target extra... ; prints one line
   local name=$1 target=$2; shift 2
   java -jar "$jar" bench --target "$target" --concurrency "$concurrency" --ramp 1s --duration "$duration" \
@@ -74,6 +99,8 @@ after() { # name: the server's peak RSS and GC pauses, and a 2 MP upload right a
 photo=$images/photo-12mp.jpg
 for scenario in "${scenarios[@]}"; do
   start_server "$scenario"
+  rm -f "$out/$scenario-rss.txt" "$out/$scenario-snapshots.txt"
+  probe "$scenario" & prober=$!
   case $scenario in
     grpc-channel) bench "$scenario" "grpc://127.0.0.1:$grpc_port" "$photo" ;;
     grpc-newconn) bench "$scenario" "grpc://127.0.0.1:$grpc_port" --new-connection-per-request "$photo" ;;
@@ -103,5 +130,7 @@ for scenario in "${scenarios[@]}"; do
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   after "$scenario"
+  kill "$prober" 2>/dev/null; wait "$prober" 2>/dev/null || true
+  [ -f "$out/$scenario-snapshots.txt" ] && cat "$out/$scenario-snapshots.txt"
   cleanup
 done

@@ -1,5 +1,6 @@
 package dev.imageservice.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageservice.processing.Limits;
 import io.dropwizard.util.DataSize;
@@ -8,6 +9,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MinDataSize;
 import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -43,12 +45,12 @@ public class LimitsFactory {
     /**
      * Memory all requests may hold at once: inputs (waiting ones included, at most 65% of it),
      * decoded pixels and buffers of the images in work and encoded outputs until written (the other
-     * 35%). The heap needs about this plus 25% (see the README); the default fits {@code java -Xmx1g}
-     * and holds 200 waiting 12 MP photos.
+     * 35%). 0B (the default) derives it from the heap: {@link #budgetForHeap} (640 MiB with
+     * {@code java -Xmx1g}, 320 MiB with {@code -Xmx512m}). Otherwise at least 16 MiB; the heap needs
+     * about this plus 60% (see the README, "How much memory the process needs").
      */
     @NotNull
-    @MinDataSize(value = 16, unit = DataSizeUnit.MEBIBYTES)
-    private DataSize memoryBudget = DataSize.mebibytes(640);
+    private DataSize memoryBudget = DataSize.bytes(0);
 
     /** Requests that may wait for admission; beyond that they are refused as overloaded. */
     @Min(0)
@@ -138,11 +140,37 @@ public class LimitsFactory {
         this.maxQueueWait = maxQueueWait;
     }
 
-    /** The runtime limits; {@code maxConcurrent: 0} becomes the number of cores. */
+    @JsonIgnore
+    @ValidationMethod(message = "limits.memoryBudget (MEMORY_BUDGET) must be 0B (derived from the heap) or at least 16MiB")
+    public boolean isMemoryBudgetValid() {
+        return memoryBudget.toBytes() == 0 || memoryBudget.toBytes() >= MIN_BUDGET_BYTES;
+    }
+
+    /**
+     * The budget {@code memoryBudget: 0B} means: 5/8 of the largest heap (640 MiB for 1 GiB), at least
+     * 16 MiB. The rest of the heap is G1's room for garbage (answers are written from pieces of the
+     * heap, inputs are parsed into it); with more of it given to requests, G1 collected so often under
+     * 200 concurrent 12 MP calls that it committed the whole heap. Without a heap limit, 640 MiB.
+     */
+    static long budgetForHeap(long maxHeapBytes) {
+        if (maxHeapBytes <= 0 || maxHeapBytes == Long.MAX_VALUE) {
+            return DEFAULT_BUDGET_BYTES;
+        }
+        return Math.max(MIN_BUDGET_BYTES, maxHeapBytes / 8 * 5);
+    }
+
+    private static final long MIN_BUDGET_BYTES = 16L << 20;
+    private static final long DEFAULT_BUDGET_BYTES = 640L << 20;
+
+    /**
+     * The runtime limits; {@code maxConcurrent: 0} becomes the number of cores, {@code memoryBudget: 0B}
+     * the budget for this JVM's heap ({@link #budgetForHeap}).
+     */
     public Limits build() {
         int concurrent = maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors();
+        long budget = memoryBudget.toBytes() > 0 ? memoryBudget.toBytes() : budgetForHeap(Runtime.getRuntime().maxMemory());
         return new Limits(maxInputSize.toBytes(), maxMegapixels * 1_000_000L, concurrent,
-                memoryBudget.toBytes(), maxQueued, maxQueueWait.toNanoseconds(),
+                budget, maxQueued, maxQueueWait.toNanoseconds(),
                 Math.min(maxQueuedPerClient, maxQueued));
     }
 }

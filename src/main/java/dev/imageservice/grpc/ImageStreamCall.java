@@ -1,7 +1,6 @@
 package dev.imageservice.grpc;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageChunk;
 import dev.imageservice.processing.AdmissionController;
 import dev.imageservice.processing.ImageProcessingException;
@@ -52,7 +51,7 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
     private AdmissionController.Lease uploadMemory;
     private CompletableFuture<ProcessedImage> work;
     private ProcessedImage result;
-    private byte[] output;
+    private ByteString output;
     private int sent;
     private boolean finished;
     /** While the image waits for admission or is processed, the client owes us nothing. */
@@ -165,11 +164,11 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
                 return;
             }
             result = processed;
-            output = processed.output();
+            output = AnswerBytes.of(processed.encoded());
             lastProgressNanos = System.nanoTime();
         }
         if (LOG.isInfoEnabled()) {
-            LOG.info("ProcessImageStream ok: in={} B out={} B image={} {} in {} ms", inputBytes, processed.output().length,
+            LOG.info("ProcessImageStream ok: in={} B out={} B image={} {} in {} ms", inputBytes, processed.outputLength(),
                     processed.info(), processed.inputFormat().displayName(), ImageGrpcService.millis(System.nanoTime() - start));
         }
         sendWhileReady();
@@ -181,14 +180,14 @@ final class ImageStreamCall implements StreamObserver<ImageChunk> {
             return;
         }
         try {
-            while (sent < output.length && call.isReady()) {
-                int length = Math.min(RESPONSE_CHUNK_BYTES, output.length - sent);
-                // The output array is never written again, so wrapping a slice of it is safe.
-                call.onNext(ImageChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(output, sent, length)).build());
+            while (sent < output.size() && call.isReady()) {
+                int length = Math.min(RESPONSE_CHUNK_BYTES, output.size() - sent);
+                // A slice of the answer's pieces, not a copy.
+                call.onNext(ImageChunk.newBuilder().setData(output.substring(sent, sent + length)).build());
                 sent += length;
                 lastProgressNanos = System.nanoTime();
             }
-            if (sent == output.length) {
+            if (sent == output.size()) {
                 call.onCompleted();
                 finish();
             }

@@ -1,7 +1,6 @@
 package dev.imageservice.grpc;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.imageservice.grpc.proto.ImageRequest;
 import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.processing.ImageProcessingException;
@@ -164,14 +163,12 @@ final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
                 return;
             }
             releaseResult = processed.releaseMemory();
-            outputBytes = processed.output().length;
+            outputBytes = processed.outputLength();
             try {
-                // The processor hands over a fresh array it never touches again, so wrapping it is safe.
-                // gRPC copies it into its (direct) transport buffers here, where it stays counted until
-                // written; the array is garbage from then on.
+                // gRPC copies the pieces into its (direct) transport buffers here, where they stay
+                // counted until written; the pieces are garbage from then on.
                 call.sendHeaders(new Metadata());
-                call.sendMessage(ImageResponse.newBuilder()
-                        .setImageData(UnsafeByteOperations.unsafeWrap(processed.output())).build());
+                call.sendMessage(ImageResponse.newBuilder().setImageData(AnswerBytes.of(processed.encoded())).build());
                 close(Status.OK);
             } catch (RuntimeException | OutOfMemoryError e) {
                 fail("failed while its answer was handed to gRPC", inputBytes, e);

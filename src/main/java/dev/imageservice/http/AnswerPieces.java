@@ -1,5 +1,6 @@
 package dev.imageservice.http;
 
+import dev.imageservice.processing.OutputPieces;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An answer's bytes written in pieces of {@link #PIECE_BYTES}, so Jetty never holds a second copy
- * of a large answer. A client that stops reading is cut by the connector's idle timeout; that is
+ * of a large answer, from the answer's own pieces (one heap region each; never joined into one array). A client that stops reading is cut by the connector's idle timeout; that is
  * the client's doing, so it is logged as one INFO line and handed on as an {@link EofException},
  * which Dropwizard's {@code EofExceptionWriterInterceptor} counts ({@code eof-exceptions}) and logs
  * at DEBUG, instead of Jersey's ERROR with three stack traces (eclipse-ee4j/jersey#4420).
@@ -19,18 +20,22 @@ final class AnswerPieces implements StreamingOutput {
     static final int PIECE_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AnswerPieces.class);
 
-    private final byte[] answer;
+    private final OutputPieces answer;
 
-    AnswerPieces(byte[] answer) {
+    AnswerPieces(OutputPieces answer) {
         this.answer = answer;
     }
 
     @Override
     public void write(OutputStream out) throws IOException {
-        int offset = 0;
+        long offset = 0;
         try {
-            for (; offset < answer.length; offset += PIECE_BYTES) {
-                out.write(answer, offset, Math.min(PIECE_BYTES, answer.length - offset));
+            for (byte[] piece : answer.pieces()) {
+                for (int at = 0; at < piece.length; at += PIECE_BYTES) {
+                    int n = Math.min(PIECE_BYTES, piece.length - at);
+                    out.write(piece, at, n);
+                    offset += n;
+                }
             }
         } catch (EofException gone) {
             throw gone;
@@ -39,7 +44,7 @@ final class AnswerPieces implements StreamingOutput {
                 throw e;
             }
             LOG.info("Answer cut: the client did not read it within the idle timeout ({} of {} B handed to the connection)",
-                    offset, answer.length);
+                    offset, answer.length());
             EofException cut = new EofException("the client did not read the answer in time");
             cut.initCause(e);
             throw cut;

@@ -179,7 +179,7 @@ public final class ProcessResource {
             }
             if (LOG.isInfoEnabled()) {
                 LOG.info("POST /api/v1/process ok: in={} B out={} B image={} {} in {} ms", inputBytes,
-                        result.output().length, result.info(), result.inputFormat().displayName(),
+                        result.outputLength(), result.info(), result.inputFormat().displayName(),
                         millis(result.totalNanos()));
             }
             response.resume(answer(result, uploadName, options));
@@ -187,10 +187,9 @@ public final class ProcessResource {
     }
 
     private static Response answer(ProcessedImage result, String uploadName, ProcessingOptions options) {
-        byte[] output = result.output();
-        return Response.ok(new AnswerPieces(output), result.contentType())
+        return Response.ok(new AnswerPieces(result.encoded()), result.contentType())
                 // Known up front: lets clients show download progress instead of a chunked stream.
-                .header(HttpHeaders.CONTENT_LENGTH, output.length)
+                .header(HttpHeaders.CONTENT_LENGTH, result.outputLength())
                 .header(HttpHeaders.CONTENT_DISPOSITION, DownloadNames.inlineDisposition(uploadName, options.format().extension()))
                 .header(PROCESSING_TIME_HEADER, millis(result.totalNanos()))
                 .header(WIDTH_HEADER, result.info().width())

@@ -159,7 +159,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             }
             context.checkStillWanted();
             ProcessedImage image = decodeTransformEncode(source, options, plan, context.stages());
-            AdmissionController.Lease output = permit.keepOnly(image.output().length);
+            AdmissionController.Lease output = permit.keepOnly(image.outputLength());
             if (!result.complete(image.withRelease(output::close))) {
                 output.close();
             }
@@ -244,11 +244,14 @@ public final class PipelineImageProcessor implements ImageProcessor {
                 // requested operation shows in the stage metrics and traces.
                 stages.stageEnded(StageListener.Stage.OPERATION, absorbed, transformedAt, transformedAt);
             }
-            byte[] output = plan.encoder.encode(current);
+            // Into pieces of one heap region each, from the encoder's reused buffer: no humongous arrays.
+            OutputPieces.Collector output = new OutputPieces.Collector();
+            plan.encoder.encodeInto(current, output);
             long encodedAt = System.nanoTime();
             stages.stageEnded(StageListener.Stage.ENCODE, "encode", transformedAt, encodedAt);
-            return new ProcessedImage(output, plan.encoder.contentType(), source.header.format(), info(current), input.length,
-                    decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt, decodedInfo, times);
+            return new ProcessedImage(output.build(), plan.encoder.contentType(), source.header.format(), info(current),
+                    input.length, decodedAt - start, transformedAt - decodedAt, encodedAt - transformedAt, decodedInfo, times,
+                    () -> { });
         } finally {
             if (current != null && current != decoded) {
                 current.release();

@@ -56,7 +56,7 @@ class DockerfileTest {
 
     @Test
     void theMemoryBudgetFollowsTheContainerLimitThroughConfigYml() throws Exception {
-        assertThat(Files.readString(Path.of("config.yml"))).contains("memoryBudget: ${MEMORY_BUDGET:-640MiB}");
+        assertThat(Files.readString(Path.of("config.yml"))).contains("memoryBudget: ${MEMORY_BUDGET:-0B}");
         assertThat(Files.readString(Path.of("deploy", "docker-entrypoint.sh")))
                 .contains("export MEMORY_BUDGET").contains("/sys/fs/cgroup/memory.max");
         assertThat(Dockerfile.read().runs()).isNotEmpty();

@@ -154,10 +154,10 @@ public final class MeteredImageProcessor implements ImageProcessor {
         decode.update(result.decodeNanos(), TimeUnit.NANOSECONDS);
         transform.update(result.transformNanos(), TimeUnit.NANOSECONDS);
         encode.update(result.encodeNanos(), TimeUnit.NANOSECONDS);
-        outputBytes.update(result.output().length);
+        outputBytes.update(result.outputLength());
         decodedPixels.update(result.decoded().pixels());
         operationTimers.record(result.operations());
-        prometheus.outputBytes.observe(result.output().length);
+        prometheus.outputBytes.observe(result.outputLength());
         prometheus.decodedPixels.observe(result.decoded().pixels());
     }
 }

@@ -104,7 +104,7 @@ public final class TracedImageProcessor implements ImageProcessor {
         request.setAttribute("image.input.format", result.inputFormat().displayName());
         request.setAttribute("image.width", result.info().width());
         request.setAttribute("image.height", result.info().height());
-        request.setAttribute("image.output.bytes", result.output().length);
+        request.setAttribute("image.output.bytes", result.outputLength());
         request.setAttribute("image.output.content_type", result.contentType());
     }
 

@@ -14,6 +14,15 @@ public interface ImageEncoder {
     byte[] encode(Mat image);
 
     /**
+     * Encodes the pixels into {@code sink} (in one or more writes); does not release {@code image}.
+     * An encoder with a working buffer of its own writes from it and keeps it for the next image.
+     */
+    default void encodeInto(Mat image, ByteSink sink) {
+        byte[] encoded = encode(image);
+        sink.write(encoded, 0, encoded.length);
+    }
+
+    /**
      * An encoder that does {@code operation}'s work itself while it encodes, or empty if this one
      * cannot. For every image, {@code absorb(op).get().encode(image)} must produce the same pixels as
      * {@code encode(op.apply(image))}. The pipeline uses it to skip a pass over the pixels (and a

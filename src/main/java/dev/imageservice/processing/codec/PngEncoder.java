@@ -101,6 +101,14 @@ public final class PngEncoder implements ImageEncoder {
 
     @Override
     public byte[] encode(Mat image) {
+        byte[][] exact = new byte[1][];
+        encodeInto(image, (bytes, offset, length) -> exact[0] = java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+        return exact[0];
+    }
+
+    /** Writes the PNG into {@code sink} from this thread's reused buffer ({@link ReusedOutputBytes}), in one write. */
+    @Override
+    public void encodeInto(Mat image, ByteSink sink) {
         int depth = CvType.depth(image.type());
         int channels = image.channels();
         if ((depth != CvType.CV_8U && depth != CvType.CV_16U) || channels < 1 || channels > 4 || image.dims() != 2) {
@@ -117,7 +125,7 @@ public final class PngEncoder implements ImageEncoder {
         Mat continuous = image.isContinuous() ? image : image.clone();
         try {
             int bitDepth = depth == CvType.CV_8U ? 8 : 16;
-            return new Writer(continuous, width, height, channels, bitDepth, permutation(channels), spare).write();
+            new Writer(continuous, width, height, channels, bitDepth, permutation(channels), spare).write(sink);
         } finally {
             if (continuous != image) {
                 continuous.release();
@@ -154,19 +162,32 @@ public final class PngEncoder implements ImageEncoder {
             this.spare = spare;
         }
 
-        byte[] write() {
+        void write(ByteSink sink) {
             int parts = ParallelRows.parts(height, rows.rowBytes());
             int helpers = parts > 1 ? spare.borrow(Math.min(parts - 1, ParallelRows.MAX_HELPERS)) : 0;
             if (helpers > 0) {
+                ParallelRows.Part[] coded;
                 try {
-                    return writeParts(ParallelRows.code(rows, parts, helpers, spare));
+                    coded = ParallelRows.code(rows, parts, helpers, spare);
                 } finally {
                     spare.giveBack(helpers);
                 }
+                writeParts(coded);
+            } else {
+                writeWhole();
             }
+            try {
+                sink.write(out.data, 0, out.size);
+            } finally {
+                ReusedOutputBytes.giveBack(out);
+                out = null;
+            }
+        }
+
+        private void writeWhole() {
             long filteredBytes = (long) height * (rows.rowBytes() + 1);
             // Photos filter and compress to ~50-70% of their raw size; growing costs one copy.
-            out = new OutputBytes((int) Math.min(Integer.MAX_VALUE - 16, filteredBytes * 3 / 4 + 4096));
+            out = ReusedOutputBytes.take((int) Math.min(Integer.MAX_VALUE - 16, filteredBytes * 3 / 4 + 4096));
             out.put(SIGNATURE);
             writeHeader();
             openChunk();
@@ -183,11 +204,10 @@ public final class PngEncoder implements ImageEncoder {
             coder.finish();
             closeChunk();
             chunk(IEND);
-            return out.toArray();
         }
 
-        /** The parts stitched into one zlib stream, framed in IDAT chunks, in an array of the exact size. */
-        private byte[] writeParts(ParallelRows.Part[] parts) {
+        /** The parts stitched into one zlib stream, framed in IDAT chunks, in {@code out} (filled exactly). */
+        private void writeParts(ParallelRows.Part[] parts) {
             long zlibBytes = 2 + 4;
             for (ParallelRows.Part part : parts) {
                 zlibBytes += part.size();
@@ -198,12 +218,9 @@ public final class PngEncoder implements ImageEncoder {
                 throw new ImageProcessingException(ImageProcessingException.Kind.INTERNAL,
                         "the encoded image would be larger than 2 GiB");
             }
-            out = new OutputBytes(64);
+            out = ReusedOutputBytes.take((int) total);
             out.put(SIGNATURE);
             writeHeader();
-            byte[] exact = new byte[(int) total];
-            System.arraycopy(out.data, 0, exact, 0, out.size);
-            out.data = exact;
             chunkStart = -1;
             putChunked(new byte[] {0x78, 0x01}, 2); // as DeflateCoder.start() writes
             int adler = 1;
@@ -214,10 +231,9 @@ public final class PngEncoder implements ImageEncoder {
             putChunked(new byte[] {(byte) (adler >>> 24), (byte) (adler >>> 16), (byte) (adler >>> 8), (byte) adler}, 4);
             finishChunk();
             finishChunk(IEND, 0);
-            if (out.size != out.data.length) {
-                throw new IllegalStateException("PNG size " + out.size + " != " + out.data.length);
+            if (out.size != total) {
+                throw new IllegalStateException("PNG size " + out.size + " != " + total);
             }
-            return out.data;
         }
 
         /** Appends zlib bytes into IDAT chunks of at most MAX_CHUNK_BYTES (no spare room needed). */

@@ -8,7 +8,8 @@ import org.opencv.core.Mat;
 
 /**
  * The PNG encoder's stages, each run alone over a whole image for {@code CodecBench}: copy out of
- * the Mat, row filters, deflate (count with the Adler-32 + table + emit), CRC-32. What the whole encode
+ * the Mat, row filters, deflate (count with the Adler-32 + table + emit), the counting pass alone (so
+ * deflate less counting is the emission), CRC-32. What the whole encode
  * costs beyond their sum is framing and glue. Lives beside the package-private codec classes.
  */
 public final class EncoderStages {
@@ -59,6 +60,14 @@ public final class EncoderStages {
             }
             coder.finish();
             return bytes;
+        });
+        stages.put("  stage: deflate's count+Adler alone", () -> {
+            SymbolCounter counter = new SymbolCounter();
+            int[] frequencies = new int[286];
+            for (int s = 0; s < filtered.length; s += stripFiltered) {
+                counter.count(filtered, s, Math.min(filtered.length, s + stripFiltered), frequencies);
+            }
+            return counter.adler();
         });
         byte[] compressed = new byte[filtered.length * 6 / 10];
         stages.put("  stage: crc32 (of 60% output)", () -> {
