@@ -108,11 +108,6 @@ public final class MeteredImageProcessor implements ImageProcessor {
     }
 
     @Override
-    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
-        return processAsync(input, ProcessingOptions.DEFAULT, context);
-    }
-
-    @Override
     public ProcessedImage process(EncodedImage input, RequestContext context) {
         return process(input, ProcessingOptions.DEFAULT, context);
     }

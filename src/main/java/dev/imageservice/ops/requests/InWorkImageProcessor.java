@@ -43,11 +43,6 @@ public final class InWorkImageProcessor implements ImageProcessor {
     }
 
     @Override
-    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
-        return processAsync(input, ProcessingOptions.DEFAULT, context);
-    }
-
-    @Override
     public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
             RequestContext context) {
         String id = MDC.get(RequestIds.MDC_REQUEST_ID);

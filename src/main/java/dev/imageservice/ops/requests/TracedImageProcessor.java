@@ -57,11 +57,6 @@ public final class TracedImageProcessor implements ImageProcessor {
     }
 
     @Override
-    public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, RequestContext context) {
-        return processAsync(input, ProcessingOptions.DEFAULT, context);
-    }
-
-    @Override
     public CompletableFuture<ProcessedImage> processAsync(EncodedImage input, ProcessingOptions options,
             RequestContext context) {
         Span request = Span.fromContext(Context.current());
