@@ -19,7 +19,6 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,21 +53,20 @@ class FairMemoryShareGrpcTest {
                 .setImageData(ByteString.copyFrom(TestImages.encode(SMALL, ".png"))).build();
         ManagedChannel channel = GrpcTestChannels.localhost(AppUnderTest.grpcPort(APP));
         GatedApplication.Gate gate = GatedApplication.Gate.closeForNextRequests();
-        List<String> finished = new CopyOnWriteArrayList<>();
         try {
             var alice = FairShareGrpcTest.stub(channel, FairShareGrpcTest.ALICE);
             var bob = FairShareGrpcTest.stub(channel, FairShareGrpcTest.BOB);
             List<ListenableFuture<ImageResponse>> alices = new ArrayList<>();
-            alices.add(FairShareGrpcTest.track(alice.processImage(large), "alice-0", finished));
+            alices.add(alice.processImage(large));
             assertThat(gate.awaitHeld(1, 30, TimeUnit.SECONDS)).as("alice's first image in work").isTrue();
             for (int i = 1; i <= ALICE_WAITING; i++) {
-                alices.add(FairShareGrpcTest.track(alice.processImage(large), "alice-" + i, finished));
+                alices.add(alice.processImage(large));
             }
             FairShareGrpcTest.awaitQueued("alice", ALICE_WAITING);
             assertThat(GatedApplication.admission().inFlight()).as("two large images do not fit").isEqualTo(1);
 
-            ListenableFuture<ImageResponse> bob1 = FairShareGrpcTest.track(bob.processImage(small), "bob-1", finished);
-            ListenableFuture<ImageResponse> bob2 = FairShareGrpcTest.track(bob.processImage(small), "bob-2", finished);
+            ListenableFuture<ImageResponse> bob1 = bob.processImage(small);
+            ListenableFuture<ImageResponse> bob2 = bob.processImage(small);
             // Alice's next image is first in turn, but beside her first it would take her past her
             // half of the work share: bob's images are admitted now, beside her large one.
             assertThat(gate.awaitHeld(2, 30, TimeUnit.SECONDS)).as("bob's two images in work beside alice's").isTrue();

@@ -3,7 +3,6 @@ package dev.imageservice.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import dev.imageservice.ImageServiceConfiguration;
 import dev.imageservice.grpc.proto.ImageRequest;
@@ -23,7 +22,6 @@ import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,23 +50,27 @@ class FairShareGrpcTest {
         ImageRequest request = ImageRequest.newBuilder()
                 .setImageData(ByteString.copyFrom(TestImages.encode(photo, ".png"))).build();
         ManagedChannel channel = GrpcTestChannels.localhost(AppUnderTest.grpcPort(APP));
-        GatedApplication.Gate gate = GatedApplication.Gate.closeForNextRequests();
-        List<String> finished = new CopyOnWriteArrayList<>();
+        // Each gate holds the images decoded while it is the current one, so the test decides
+        // what finishes when: answers racing each other on two cores never decide the outcome.
+        GatedApplication.Gate alicesFirst = GatedApplication.Gate.closeForNextRequests();
+        GatedApplication.Gate bobsFirst = null;
+        GatedApplication.Gate next = null;
         try {
             ImageServiceGrpc.ImageServiceFutureStub alice = stub(channel, ALICE);
             List<ListenableFuture<ImageResponse>> alices = new ArrayList<>();
-            alices.add(track(alice.processImage(request), "alice-0", finished));
-            assertThat(gate.awaitHeld(1, 30, TimeUnit.SECONDS)).as("alice's first call in work").isTrue();
+            alices.add(alice.processImage(request));
+            assertThat(alicesFirst.awaitHeld(1, 30, TimeUnit.SECONDS)).as("alice's first call in work").isTrue();
             for (int i = 1; i <= ALICE_QUEUED; i++) {
-                alices.add(track(alice.processImage(request), "alice-" + i, finished));
+                alices.add(alice.processImage(request));
             }
             awaitQueued("alice", ALICE_QUEUED);
             ListenableFuture<ImageResponse> refused = alice.processImage(request);
-            // Bob's first call goes on the spare worker (he has nothing in work, alice has every
-            // worker); his second waits in his own queue, served in turns with alice's.
-            ListenableFuture<ImageResponse> bobInWork = track(stub(channel, BOB).processImage(request), "bob-0", finished);
-            assertThat(gate.awaitHeld(1, 30, TimeUnit.SECONDS)).as("bob's first call on the spare worker").isTrue();
-            ListenableFuture<ImageResponse> bob = track(stub(channel, BOB).processImage(request), "bob", finished);
+
+            // Bob's first call goes on the spare worker: he has nothing in work, alice has every worker.
+            bobsFirst = GatedApplication.Gate.closeForNextRequests();
+            ListenableFuture<ImageResponse> bobInWork = stub(channel, BOB).processImage(request);
+            assertThat(bobsFirst.awaitHeld(1, 30, TimeUnit.SECONDS)).as("bob's first call on the spare worker").isTrue();
+            ListenableFuture<ImageResponse> bob = stub(channel, BOB).processImage(request);
             awaitQueued("bob", 1);
 
             ExecutionException overloaded = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
@@ -78,28 +80,33 @@ class FairShareGrpcTest {
             assertThat(status.getDescription()).contains("the limit per client");
             assertThat(bob.isDone()).as("bob waits only for the one in work").isFalse();
 
-            gate.letThrough();
+            // Bob's first call ends while alice's is still in work: bob's second goes next, ahead of
+            // all 12 of alice's waiting calls (one first-come queue would put it behind them).
+            next = GatedApplication.Gate.closeForNextRequests();
+            bobsFirst.letThrough();
             assertThat(TestImages.decode(bobInWork.get(60, TimeUnit.SECONDS).getImageData().toByteArray()))
                     .isEqualTo(photo.swapped());
+            assertThat(next.awaitHeld(1, 30, TimeUnit.SECONDS)).as("a call admitted after bob's first").isTrue();
+            assertThat(GatedApplication.admission().queuedBy("bob")).as("bob's second call admitted").isZero();
+            assertThat(GatedApplication.admission().queuedBy("alice")).as("alice's calls still waiting")
+                    .isEqualTo(ALICE_QUEUED);
+
+            next.letThrough();
+            alicesFirst.letThrough();
             assertThat(TestImages.decode(bob.get(60, TimeUnit.SECONDS).getImageData().toByteArray()))
                     .isEqualTo(photo.swapped());
             for (ListenableFuture<ImageResponse> call : alices) {
-                assertThat(call.get(60, TimeUnit.SECONDS).getImageData().isEmpty()).isFalse();
+                assertThat(TestImages.decode(call.get(60, TimeUnit.SECONDS).getImageData().toByteArray()))
+                        .isEqualTo(photo.swapped());
             }
         } finally {
-            gate.letThrough();
+            for (GatedApplication.Gate gate : new GatedApplication.Gate[] {next, bobsFirst, alicesFirst}) {
+                if (gate != null) {
+                    gate.letThrough();
+                }
+            }
             GrpcTestChannels.close(channel);
         }
-        // Turns alternate: alice-0 (in work), one of alice's, bob, ... Answers of calls admitted one
-        // after another can complete a few places apart on the client, so the bound is the first
-        // half; one FIFO would put bob last, behind all 12 of alice's waiting calls.
-        // A call's listener runs on gRPC's thread after its future completed, so get() may return first.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (finished.size() < ALICE_QUEUED + 3 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(finished).hasSize(ALICE_QUEUED + 3);
-        assertThat(finished.indexOf("bob")).as("bob's place in " + finished).isLessThanOrEqualTo(6);
     }
 
     static ImageServiceGrpc.ImageServiceFutureStub stub(ManagedChannel channel, String key) {
@@ -107,11 +114,6 @@ class FairShareGrpcTest {
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
         return ImageServiceGrpc.newFutureStub(channel).withDeadlineAfter(90, TimeUnit.SECONDS)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-
-    static <T> ListenableFuture<T> track(ListenableFuture<T> call, String name, List<String> finished) {
-        call.addListener(() -> finished.add(name), MoreExecutors.directExecutor());
-        return call;
     }
 
     /** Waits until {@code client} has {@code count} requests queued (the health probe may queue too, as "" ). */
