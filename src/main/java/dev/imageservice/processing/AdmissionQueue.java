@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The requests waiting for admission: a bounded {@link FairShareQueue} (at most {@code maxQueued}
@@ -35,30 +34,16 @@ final class AdmissionQueue implements Iterable<AdmissionQueue.Waiter> {
 
     /** Served in turns among clients (issue 12): see {@link FairShareQueue}. */
     private final FairShareQueue<Waiter> queue = new FairShareQueue<>(Waiter::client);
-    private final int maxQueued;
-    private final int maxQueuedPerClient;
-    private final long maxQueueWaitNanos;
+    private final QueueLimits limits;
     private long bytesWaiting;
 
     AdmissionQueue(Limits limits) {
-        this.maxQueued = limits.maxQueued();
-        this.maxQueuedPerClient = limits.maxQueuedPerClient();
-        this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
+        this.limits = QueueLimits.of(limits);
     }
 
     /** Why a new waiter of {@code client} may not wait (the queue or the client's part is full), or null. */
     ImageProcessingException refusal(String client, int inFlight) {
-        if (queue.size() >= maxQueued) {
-            return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                    "the service is overloaded: " + inFlight + " images in work and " + queue.size()
-                            + " waiting (the limit); try again later");
-        }
-        if (queue.queuedBy(client) >= maxQueuedPerClient) {
-            return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                    "the service is overloaded: this client has " + queue.queuedBy(client)
-                            + " requests waiting (the limit per client); try again later");
-        }
-        return null;
+        return limits.refusal(queue.size(), queue.queuedBy(client), inFlight);
     }
 
     void add(Waiter waiter) {
@@ -132,16 +117,6 @@ final class AdmissionQueue implements Iterable<AdmissionQueue.Waiter> {
      * Thread-safe (reads only final fields).
      */
     void endWaitInTime(Waiter waiter, RequestContext context) {
-        long remaining = context.remainingNanos();
-        boolean deadlineFirst = remaining < maxQueueWaitNanos;
-        long timeout = Math.max(0, Math.min(remaining, maxQueueWaitNanos));
-        CompletableFuture<Void> timer = new CompletableFuture<Void>().completeOnTimeout(null, timeout, TimeUnit.NANOSECONDS);
-        waiter.future.whenComplete((permit, failure) -> timer.cancel(false)); // no timer outlives its wait
-        timer.thenRun(() -> waiter.future.completeExceptionally(deadlineFirst
-                        ? new ImageProcessingException(ImageProcessingException.Kind.DEADLINE_EXCEEDED,
-                                "the deadline passed while the image waited for admission")
-                        : new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED,
-                                "the service is overloaded: waited " + TimeUnit.NANOSECONDS.toMillis(maxQueueWaitNanos)
-                                        + " ms without being admitted; try again later")));
+        limits.endWaitInTime(waiter.future, context, "the deadline passed while the image waited for admission");
     }
 }

@@ -34,9 +34,7 @@ public final class ReadAheadGate {
 
     private final AdmissionController budget;
     private final long readAheadBytes;
-    private final int maxQueued;
-    private final int maxQueuedPerClient;
-    private final long maxQueueWaitNanos;
+    private final QueueLimits limits;
     private final ScheduledExecutorService timer;
 
     private final FairShareQueue<Waiter> queue = new FairShareQueue<>(waiter -> waiter.client);
@@ -52,9 +50,7 @@ public final class ReadAheadGate {
     public ReadAheadGate(AdmissionController budget, Limits limits, long readAheadBytes, ScheduledExecutorService timer) {
         this.budget = budget;
         this.readAheadBytes = readAheadBytes;
-        this.maxQueued = limits.maxQueued();
-        this.maxQueuedPerClient = limits.maxQueuedPerClient();
-        this.maxQueueWaitNanos = limits.maxQueueWaitNanos();
+        this.limits = QueueLimits.of(limits);
         this.timer = timer;
     }
 
@@ -124,14 +120,10 @@ public final class ReadAheadGate {
     public CompletableFuture<Reservation> reserve(RequestContext context) {
         Waiter waiter = new Waiter(context.client(), new CompletableFuture<>());
         synchronized (this) {
-            if (queue.size() + budget.queued() >= maxQueued) {
-                return CompletableFuture.failedFuture(overloaded("the service is overloaded: " + budget.inFlight()
-                        + " images in work and " + (queue.size() + budget.queued()) + " waiting (the limit); try again later"));
-            }
-            int byClient = queue.queuedBy(waiter.client) + budget.queuedBy(waiter.client);
-            if (byClient >= maxQueuedPerClient) {
-                return CompletableFuture.failedFuture(overloaded("the service is overloaded: this client has "
-                        + byClient + " requests waiting (the limit per client); try again later"));
+            ImageProcessingException refusal = limits.refusal(queue.size() + budget.queued(),
+                    queue.queuedBy(waiter.client) + budget.queuedBy(waiter.client), budget.inFlight());
+            if (refusal != null) {
+                return CompletableFuture.failedFuture(refusal);
             }
             queue.add(waiter);
         }
@@ -140,15 +132,7 @@ public final class ReadAheadGate {
                 leave(waiter); // timed out, cancelled or refused: no longer queued
             }
         });
-        long remaining = context.remainingNanos();
-        boolean deadlineFirst = remaining < maxQueueWaitNanos;
-        ScheduledFuture<?> timeout = timer.schedule(() -> waiter.future.completeExceptionally(deadlineFirst
-                        ? new ImageProcessingException(ImageProcessingException.Kind.DEADLINE_EXCEEDED,
-                                "the deadline passed while the image waited to be read")
-                        : overloaded("the service is overloaded: waited " + TimeUnit.NANOSECONDS.toMillis(maxQueueWaitNanos)
-                                + " ms without being admitted; try again later")),
-                Math.max(0, Math.min(remaining, maxQueueWaitNanos)), TimeUnit.NANOSECONDS);
-        waiter.future.whenComplete((reservation, failure) -> timeout.cancel(false));
+        limits.endWaitInTime(waiter.future, context, "the deadline passed while the image waited to be read");
         grant();
         return waiter.future;
     }
@@ -227,9 +211,5 @@ public final class ReadAheadGate {
             }
             grant();
         }, POLL_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private static ImageProcessingException overloaded(String message) {
-        return new ImageProcessingException(ImageProcessingException.Kind.OVERLOADED, message);
     }
 }
