@@ -141,7 +141,7 @@ final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
             request = request.getDefaultInstanceForType(); // not kept twice: the processor holds the image now
             ReadAheadGate.Reservation reading = input;
             started = processor.processAsync(new ByteStringImage(image, reading::admitted), options,
-                    ImageGrpcService.requestContext());
+                    ImageGrpcService.requestContext().afterWaiting(reading.waitedNanos()));
             work = started;
         }
         LogContext log = LogContext.capture();

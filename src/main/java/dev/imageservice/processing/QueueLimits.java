@@ -29,14 +29,16 @@ record QueueLimits(int maxQueued, int maxQueuedPerClient, long maxQueueWaitNanos
     }
 
     /**
-     * Ends the wait of {@code future}, if it is still waiting then, as overloaded after
-     * {@code maxQueueWait} or as DEADLINE_EXCEEDED ({@code deadlineMessage}) at its caller's deadline,
-     * whichever comes first. No timer outlives the wait.
+     * Ends the wait of {@code future}, if it is still waiting then, as overloaded once the request
+     * has waited {@code maxQueueWait} in all (this wait and {@link RequestContext#waitedNanos}) or as
+     * DEADLINE_EXCEEDED ({@code deadlineMessage}) at its caller's deadline, whichever comes first.
+     * No timer outlives the wait.
      */
     void endWaitInTime(CompletableFuture<?> future, RequestContext context, String deadlineMessage) {
         long remaining = context.remainingNanos();
-        boolean deadlineFirst = remaining < maxQueueWaitNanos;
-        long timeout = Math.max(0, Math.min(remaining, maxQueueWaitNanos));
+        long waitLeft = Math.max(0, maxQueueWaitNanos - context.waitedNanos());
+        boolean deadlineFirst = remaining < waitLeft;
+        long timeout = Math.max(0, Math.min(remaining, waitLeft));
         CompletableFuture<Void> timer = new CompletableFuture<Void>().completeOnTimeout(null, timeout, TimeUnit.NANOSECONDS);
         future.whenComplete((result, failure) -> timer.cancel(false));
         timer.thenRun(() -> future.completeExceptionally(deadlineFirst

@@ -65,9 +65,17 @@ public final class ReadAheadGate {
         /** What this reservation adds to the read-ahead (0 once admitted or closed). Guarded by the gate. */
         private long readingAhead;
 
-        private Reservation(AdmissionController.Lease input) {
+        private final long waitedNanos;
+
+        private Reservation(AdmissionController.Lease input, long waitedNanos) {
             this.input = input;
             this.readingAhead = input.bytes();
+            this.waitedNanos = waitedNanos;
+        }
+
+        /** How long the request waited for this room: its wait for admission gets the rest of {@code maxQueueWait}. */
+        public long waitedNanos() {
+            return waitedNanos;
         }
 
         /** The bytes the input is counted with now. */
@@ -110,7 +118,7 @@ public final class ReadAheadGate {
         }
     }
 
-    private record Waiter(String client, CompletableFuture<Reservation> future) {
+    private record Waiter(String client, CompletableFuture<Reservation> future, long sinceNanoTime) {
     }
 
     /**
@@ -118,7 +126,7 @@ public final class ReadAheadGate {
      * queue (a reservation granted meanwhile is given back).
      */
     public CompletableFuture<Reservation> reserve(RequestContext context) {
-        Waiter waiter = new Waiter(context.client(), new CompletableFuture<>());
+        Waiter waiter = new Waiter(context.client(), new CompletableFuture<>(), System.nanoTime());
         synchronized (this) {
             ImageProcessingException refusal = limits.refusal(queue.size() + budget.queued(),
                     queue.queuedBy(waiter.client) + budget.queuedBy(waiter.client), budget.inFlight());
@@ -187,7 +195,7 @@ public final class ReadAheadGate {
                     break;
                 }
                 queue.poll();
-                Reservation reservation = new Reservation(input);
+                Reservation reservation = new Reservation(input, System.nanoTime() - head.sinceNanoTime);
                 readAhead += reservation.readingAhead;
                 completions.add(() -> {
                     if (!head.future.complete(reservation)) {

@@ -11,30 +11,32 @@ import java.util.function.BooleanSupplier;
 public final class RequestContext {
     /** No deadline, never cancelled. */
     public static final RequestContext NONE = new RequestContext(Long.MAX_VALUE, false, () -> false, StageListener.NONE,
-            "");
+            "", 0);
 
     private final long deadlineNanoTime;
     private final boolean hasDeadline;
     private final BooleanSupplier cancelled;
     private final StageListener stages;
     private final String client;
+    private final long waitedNanos;
 
     private RequestContext(long deadlineNanoTime, boolean hasDeadline, BooleanSupplier cancelled,
-            StageListener stages, String client) {
+            StageListener stages, String client, long waitedNanos) {
         this.deadlineNanoTime = deadlineNanoTime;
         this.hasDeadline = hasDeadline;
         this.cancelled = cancelled;
         this.stages = stages;
         this.client = client;
+        this.waitedNanos = waitedNanos;
     }
 
     /** A caller that waits {@code remainingNanos} more. */
     public static RequestContext withDeadline(long remainingNanos, BooleanSupplier cancelled) {
-        return new RequestContext(System.nanoTime() + remainingNanos, true, cancelled, StageListener.NONE, "");
+        return new RequestContext(System.nanoTime() + remainingNanos, true, cancelled, StageListener.NONE, "", 0);
     }
 
     public static RequestContext withoutDeadline(BooleanSupplier cancelled) {
-        return new RequestContext(Long.MAX_VALUE, false, cancelled, StageListener.NONE, "");
+        return new RequestContext(Long.MAX_VALUE, false, cancelled, StageListener.NONE, "", 0);
     }
 
     /** The same caller, with {@code listener} told of each stage as well as the listeners before it. */
@@ -44,7 +46,7 @@ public final class RequestContext {
             before.stageEnded(stage, name, start, end);
             listener.stageEnded(stage, name, start, end);
         };
-        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, both, client);
+        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, both, client, waitedNanos);
     }
 
     /**
@@ -52,7 +54,21 @@ public final class RequestContext {
      * admission queue and its per-client cap are shared out by this name.
      */
     public RequestContext withClient(String client) {
-        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, stages, client == null ? "" : client);
+        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, stages, client == null ? "" : client,
+                waitedNanos);
+    }
+
+    /**
+     * The same caller, which has already waited {@code nanos} in an earlier queue (a gRPC input
+     * waiting to be read, {@link ReadAheadGate}): {@code maxQueueWait} bounds its waits together.
+     */
+    public RequestContext afterWaiting(long nanos) {
+        return new RequestContext(deadlineNanoTime, hasDeadline, cancelled, stages, client, waitedNanos + Math.max(0, nanos));
+    }
+
+    /** How long the request has waited in queues before this one. */
+    public long waitedNanos() {
+        return waitedNanos;
     }
 
     /** Who sent the request, for fair shares; "" when the transport does not say (internal probes). */

@@ -173,6 +173,25 @@ class AdmissionControllerTest {
     }
 
     @Test
+    void aRequestThatWaitedEarlierGetsOnlyTheRestOfTheMaximumWait() {
+        AdmissionController admission = controller(1, 1000, 10, 60_000);
+        AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));
+
+        // 59.95 s already spent waiting to be read: 50 ms of the 60 s are left for admission.
+        long start = System.nanoTime();
+        CompletableFuture<AdmissionController.Permit> waiter = admission.admit(1, 7,
+                RequestContext.NONE.afterWaiting(TimeUnit.MILLISECONDS.toNanos(59_950)));
+
+        assertThat(kindOf(waiter)).isEqualTo(Kind.OVERLOADED);
+        assertThat(System.nanoTime() - start).as("ended long before a second full wait")
+                .isLessThan(TimeUnit.SECONDS.toNanos(30));
+        assertThatThrownBy(waiter::join).hasMessageContaining("waited 60000 ms");
+        assertThat(admission.queued()).isZero();
+        busy.close();
+        assertAllGivenBack(admission);
+    }
+
+    @Test
     void aWaitLongerThanTheMaximumIsRefusedAsOverloadedAndGivesItsPlaceBack() {
         AdmissionController admission = controller(1, 1000, 10, 50);
         AdmissionController.Permit busy = now(admission.admit(1, 0, RequestContext.NONE));

@@ -109,6 +109,22 @@ class ReadAheadGateTest {
     }
 
     @Test
+    void aReservationSaysHowLongItsCallWaitedForIt() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 10 * MIB, timer);
+        AdmissionController.Lease hog = budget.tryHold(budget.inputShareBytes());
+        CompletableFuture<ReadAheadGate.Reservation> waiting = gate.reserve(client("a"));
+        Thread.sleep(120);
+        assertThat(waiting).isNotDone();
+
+        hog.close();
+        ReadAheadGate.Reservation reservation = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(reservation.waitedNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(120));
+        reservation.close();
+        assertThat(gate.reserve(client("b")).get(10, TimeUnit.SECONDS).waitedNanos())
+                .as("no wait when there is room").isLessThan(TimeUnit.MILLISECONDS.toNanos(120));
+    }
+
+    @Test
     void atShutdownCallsWaitingBehindAFullReadAheadAreRefusedAtOnce() throws Exception {
         ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 1, timer);
         ReadAheadGate.Reservation reading = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
