@@ -6,7 +6,7 @@
 #   scripts/overhead-one-at-a-time.sh photo.jpg ...
 #
 # Environment: JAR (default target/image-service.jar), JAVA_OPTS (-Xmx1g, the README's),
-# TRANSPORTS ("http-multipart http-raw grpc"), WARMUP (12s per transport and image), MEASURE (10s),
+# TRANSPORTS ("http-multipart http-raw grpc"; also grpc-newconn), WARMUP (12s per transport and image), MEASURE (10s),
 # HTTP_PORT/ADMIN_PORT/GRPC_PORT (22080/22081/22051), OUT (target/overhead), THREAD_CPU_JSON (also
 # append each breakdown as a JSON line there). Run under `flock /tmp/bench.lock` on a shared machine.
 set -euo pipefail
@@ -40,6 +40,7 @@ bench() { # transport duration image
     http-multipart) target=(--target "http://127.0.0.1:$http_port" --http-body multipart) ;;
     http-raw) target=(--target "http://127.0.0.1:$http_port" --http-body raw) ;;
     grpc) target=(--target "grpc://127.0.0.1:$grpc_port") ;;
+    grpc-newconn) target=(--target "grpc://127.0.0.1:$grpc_port" --new-connection-per-request) ;;
   esac
   java -XX:TieredStopAtLevel=1 -jar "$jar" bench "${target[@]}" --concurrency 1 --duration "$2" --json "$3"
 }
