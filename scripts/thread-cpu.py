@@ -15,7 +15,8 @@ total from /proc/PID/stat minus the live threads' sum; 10 ms clock ticks, so onl
 
     scripts/thread-cpu.py run PID N [LABEL] -- command args...   (the same around one command)
 
-`diff` and `run` print one line per group (ms per request, share of the total) and, with
+`diff` and `run` print one line per group (ms per request, share of the total, and the share of
+it spent in the kernel when that is 5% or more, from the threads' 10 ms system-time ticks) and, with
 THREAD_CPU_JSON=file, append the figures as one JSON line to that file.
 """
 import json
@@ -58,9 +59,11 @@ def snap(pid):
                 name = f.read().strip()
             with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
                 ns = int(f.read().split()[0])
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                sys_ticks = int(f.read().rsplit(")", 1)[1].split()[12])
         except (FileNotFoundError, ProcessLookupError):
             continue  # ended between the listing and the read
-        threads[tid] = {"name": name, "ns": ns}
+        threads[tid] = {"name": name, "ns": ns, "sys": sys_ticks}
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     total_ns = (int(fields[11]) + int(fields[12])) * 1_000_000_000 // CLK_TCK
@@ -69,6 +72,7 @@ def snap(pid):
 
 def diff(before, after, requests):
     by_group = {}
+    sys_group = {}
     live_ns = 0
     for tid, t in after["threads"].items():
         start = before["threads"].get(tid)
@@ -77,21 +81,25 @@ def diff(before, after, requests):
         live_ns += d
         g = group_of(t["name"])
         by_group[g] = by_group.get(g, 0) + d
+        if start and start["name"] == t["name"] and "sys" in start:
+            sys_group[g] = sys_group.get(g, 0) + (t.get("sys", 0) - start["sys"]) * 1_000_000_000 // CLK_TCK
     process_delta = after["process_ns"] - before["process_ns"]
     exited = process_delta - live_ns
     if exited > 50_000_000:  # beyond the clock-tick rounding of the process total
         by_group["exited threads (from /proc/PID/stat)"] = exited
     total = sum(by_group.values())
-    return {g: ns / 1e6 / requests for g, ns in by_group.items()}, total / 1e6 / requests
+    kernel = {g: min(1.0, ns / by_group[g]) for g, ns in sys_group.items() if by_group.get(g, 0) > 0}
+    return {g: ns / 1e6 / requests for g, ns in by_group.items()}, total / 1e6 / requests, kernel
 
 
 def report(before, after, requests, label):
-    groups, total = diff(before, after, requests)
+    groups, total, kernel = diff(before, after, requests)
     head = f"{label}: " if label else ""
     print(f"{head}server CPU {total:.1f} ms/request over {requests} requests")
     for g, ms in sorted(groups.items(), key=lambda kv: -kv[1]):
         if ms >= 0.05 or ms <= -0.05:
-            print(f"  {ms:8.1f} ms  {100 * ms / total if total else 0:5.1f}%  {g}")
+            sys_share = f"{100 * kernel[g]:3.0f}% in the kernel" if g in kernel and kernel[g] >= 0.05 else ""
+            print(f"  {ms:8.1f} ms  {100 * ms / total if total else 0:5.1f}%  {g:36s} {sys_share}")
     out = os.environ.get("THREAD_CPU_JSON")
     if out:
         with open(out, "a") as f:
