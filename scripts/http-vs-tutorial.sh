@@ -37,6 +37,7 @@ if [ ! -f /tmp/reference-python/process.py ] && [ -x "$reference" ]; then
 fi
 
 for f in "$@"; do
+  f=$(realpath "$f")                                 # the tutorial's side reads it from its own directory
   for _ in $(seq 1 40); do post "$f"; done           # JIT warm-up for this size
   before=$(cpu_ms $server)
   scripts/thread-cpu.py snap $server > target/http-vs-tutorial-before.json

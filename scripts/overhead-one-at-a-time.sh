@@ -6,7 +6,8 @@
 #   scripts/overhead-one-at-a-time.sh photo.jpg ...
 #
 # Environment: JAR (default target/image-service.jar), JAVA_OPTS (-Xmx1g, the README's),
-# TRANSPORTS ("http-multipart http-raw grpc"; also grpc-newconn), WARMUP (12s per transport and image), MEASURE (10s),
+# TRANSPORTS ("http-multipart http-raw grpc"; also grpc-newconn), PREWARM (0: seconds of all of them
+# first), WARMUP (12s per transport and image, right before its measurement), MEASURE (10s),
 # HTTP_PORT/ADMIN_PORT/GRPC_PORT (22080/22081/22051), OUT (target/overhead), THREAD_CPU_JSON (also
 # append each breakdown as a JSON line there). Run under `flock /tmp/bench.lock` on a shared machine.
 set -euo pipefail
@@ -44,6 +45,16 @@ bench() { # transport duration image
   esac
   java -XX:TieredStopAtLevel=1 -jar "$jar" bench "${target[@]}" --concurrency 1 --duration "$2" --json "$3"
 }
+
+# The JIT settles only after thousands of requests (PERFORMANCE.md 4.5.3: C2 still compiled 1-4 s of
+# CPU per 10 s window of 0.3 MP gRPC calls during the first 60 s): PREWARM seconds of every transport
+# and image in turn, before anything is measured.
+prewarm=${PREWARM:-0}
+if [ "$prewarm" -gt 0 ]; then
+  slice=$(( prewarm / ($# * $(echo $transports | wc -w)) + 1 ))
+  for f in "$@"; do for t in $transports; do bench "$t" "${slice}s" "$f" > /dev/null; done; done
+  echo "prewarmed ${prewarm}s, $(uptime | sed 's/.*load/load/')"
+fi
 
 for f in "$@"; do
   for t in $transports; do
