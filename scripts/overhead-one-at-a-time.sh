@@ -46,8 +46,8 @@ bench() { # transport duration image
   java -XX:TieredStopAtLevel=1 -jar "$jar" bench "${target[@]}" --concurrency 1 --duration "$2" --json "$3"
 }
 
-# The JIT settles only after thousands of requests (PERFORMANCE.md 4.5.3: C2 still compiled 1-4 s of
-# CPU per 10 s window of 0.3 MP gRPC calls during the first 60 s): PREWARM seconds of every transport
+# The JIT settles only after thousands of requests (PERFORMANCE.md 4.5.3: the compiler threads took 0.4-3.8 s of
+# CPU per 10 s window of 0.3 MP gRPC calls in the first 60 s, unsettled): PREWARM seconds of every transport
 # and image in turn, before anything is measured.
 prewarm=${PREWARM:-0}
 if [ "$prewarm" -gt 0 ]; then
