@@ -11,7 +11,7 @@
 # the tutorial's set-up run (default 50069). Our figure is the server's CPU (from /proc, in clock
 # ticks of 10 ms) over all measured requests of a file divided by their number: a per-request
 # delta would be mostly rounding. It includes what the server spends besides the request (GC,
-# timers), as a user's bill would.
+# timers), as a user's bill would. Below each line, the same CPU by thread group (scripts/thread-cpu.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=15
@@ -37,9 +37,12 @@ if [ ! -f /tmp/reference-python/process.py ] && [ -x "$reference" ]; then
 fi
 
 for f in "$@"; do
+  f=$(realpath "$f")                                 # the tutorial's side reads it from its own directory
   for _ in $(seq 1 40); do post "$f"; done           # JIT warm-up for this size
   before=$(cpu_ms $server)
+  scripts/thread-cpu.py snap $server > target/http-vs-tutorial-before.json
   for _ in $(seq 1 "$rounds"); do post "$f"; done
+  scripts/thread-cpu.py snap $server > target/http-vs-tutorial-after.json
   after=$(cpu_ms $server)
   ours=$(echo "scale=1; ($after - $before) / $rounds" | bc -l)
   theirs=$(cd /tmp/reference-python && python3 - "$f" "$rounds" <<'PY'
@@ -55,4 +58,6 @@ print(round(statistics.mean(cpu), 1))
 PY
 )
   echo "$f: ours over HTTP ${ours} ms server CPU/image, tutorial's bare flip_channel_and_to_bytes ${theirs} ms CPU/image, ratio $(echo "scale=2; $ours / $theirs" | bc -l)"
+  # Where ours went, by thread group (scripts/thread-cpu.py; nanosecond counts, so it may differ a little from the ticks above)
+  scripts/thread-cpu.py diff target/http-vs-tutorial-before.json target/http-vs-tutorial-after.json "$rounds" "  ours, $(basename "$f")"
 done

@@ -18,7 +18,8 @@
 # SNAPSHOTS (seconds after the load starts, e.g. "12 30": at each, where the resident memory is:
 # VmRSS/VmHWM, `pmap -x` summed by kind, NMT when enabled, `GC.heap_info`, and last a class
 # histogram of the live heap, which runs a full GC; into OUT/NAME-snapshot-SECONDS/). Every run
-# also records VmRSS each second in OUT/NAME-rss.txt.
+# also records VmRSS each second in OUT/NAME-rss.txt. THREAD_CPU=1: after each run, the server's CPU
+# per answered request by thread group (scripts/thread-cpu.py; in the mixed runs, over both at once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${JAR:-target/image-service.jar}
@@ -76,10 +77,16 @@ probe() { # name: VmRSS each second, and the snapshots
 
 bench() { # name target extra... ; prints one line
   local name=$1 target=$2; shift 2
+  [ -n "${THREAD_CPU:-}" ] && scripts/thread-cpu.py snap "$server" > "$out/$name-threads-before.json"
   java -jar "$jar" bench --target "$target" --concurrency "$concurrency" --ramp 1s --duration "$duration" \
       --timeout "$timeout" --server-pid "$server" --json "$@" > "$out/$name.json" 2> "$out/$name.err" || true
   jq -r --arg name "$name" '"\($name): \(.requests) requests, \(.succeeded) ok, \(.failed) failed, \(.unfinished) unfinished, statuses \(.statuses | tostring), \(.requestsPerSecond * 100 | round / 100) req/s, p50 \(.latencyMillis.p50 / 1000 * 10 | round / 10) s, p99 \(.latencyMillis.p99 / 1000 * 10 | round / 10) s, server CPU \(.server.cpuMillisPerRequest | round) ms/req"' \
       "$out/$name.json" 2>/dev/null || { echo "$name: bench failed, see $out/$name.err"; }
+  if [ -n "${THREAD_CPU:-}" ]; then # where the server's CPU went, by thread group (per answered request)
+    scripts/thread-cpu.py snap "$server" > "$out/$name-threads-after.json"
+    scripts/thread-cpu.py diff "$out/$name-threads-before.json" "$out/$name-threads-after.json" \
+      "$(jq '[.succeeded, 1] | max' "$out/$name.json")" "$name" || true
+  fi
 }
 
 after() { # name: the server's peak RSS and GC pauses, and a 2 MP upload right after
