@@ -8,7 +8,7 @@
 #
 # Environment: REFERENCE=path/to/reference-python (default ../shared/tools/reference-python; skipped
 # when missing), DURATION (default 10s), CONCURRENCY (default 200), JAVA_OPTS for the server (default
-# -Xmx1g, as in the README's start command), RECONNECT (default true: a new connection per request,
+# -Xmx1g, as in the README's start command), WARMUP (default 10s per transport and image), RECONNECT (default true: a new connection per request,
 # as the tutorial's k6 test; false keeps connections), IMAGES (default "photo-0.3mp.jpg photo-2mp.jpg"),
 # GRPC_PORT / HTTP_PORT / ADMIN_PORT for our server (default 50051/8080/8081) and REF_PORT for the
 # tutorial's (default 50061): on a shared machine give each run ports of its own.
@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats=${1:-3}
 duration=${DURATION:-10s}
+warmup=${WARMUP:-10s}
 concurrency=${CONCURRENCY:-200}
 reference=${REFERENCE:-../shared/tools/reference-python}
 java_opts=${JAVA_OPTS:--Xmx1g}
@@ -65,8 +66,12 @@ run() { # name target pid image extra...
 }
 
 for image in $images; do
-  # Warm-up, thrown away: the JIT compiles the hot paths.
-  java -jar "$jar" bench --target grpc://127.0.0.1:$grpc_port --concurrency 16 --duration 10s "target/samples/$image" >/dev/null 2>&1 || true
+  # Warm-up, thrown away: the JIT compiles the hot paths (it takes ~70 s of traffic to settle,
+  # PERFORMANCE 4.5.3: WARMUP=80s for steady-state figures), on both transports, as measured.
+  for target in grpc://127.0.0.1:$grpc_port http://127.0.0.1:$http_port; do
+    java -jar "$jar" bench --target "$target" --concurrency 16 --duration "$warmup" "${reconnect[@]}" \
+        "target/samples/$image" >/dev/null 2>&1 || true
+  done
   for r in $(seq 1 "$repeats"); do
     run "ours-grpc#$r" grpc://127.0.0.1:$grpc_port "$ours" "$image" "${reconnect[@]}"
     [ -n "$theirs" ] && run "tutorial-grpc#$r" grpc://127.0.0.1:$ref_port "$theirs" "$image" "${reconnect[@]}"
