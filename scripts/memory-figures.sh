@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The memory-budget figures of docs/PERFORMANCE.md 5.6 (issue 11): 200 concurrent 12 MP calls over
 # gRPC on one channel, gRPC with a new connection per call, HTTP (multipart and raw), and 200 gRPC +
-# 200 HTTP at once, each against a fresh server started as the README says (`java -Xmx1g -jar ...
+# 200 HTTP at once, each against a fresh server started as the README says (`java -Xmx576m -jar ...
 # server config.yml`). Per run: the bench report (answers by outcome, throughput, latency, server
 # CPU per request), the server's peak RSS (VmHWM), its GC pause total, and whether a 2 MP upload
 # right after is answered normally. Run from the project directory after
@@ -11,7 +11,7 @@
 #     scenarios: grpc-channel grpc-newconn http http-raw mixed mixed-raw k6-2mp (default: all but k6-2mp;
 #     k6-2mp is the tutorial's scenario at 2 MP, 200 clients, a new connection per request)
 #
-# Environment: JAR (default target/image-service.jar), JAVA_OPTS (default -Xmx1g; with
+# Environment: JAR (default target/image-service.jar), JAVA_OPTS (default -Xmx576m, the README's; with
 # -XX:NativeMemoryTracking=summary each run also prints NMT's summary), DURATION (20s),
 # CONCURRENCY (200), TIMEOUT (240s), IMAGES (directory, default target/samples), OUT (directory for
 # logs, default target/memory-figures), HTTP_PORT/ADMIN_PORT/GRPC_PORT (11080/11081/11051),
@@ -23,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${JAR:-target/image-service.jar}
-java_opts=${JAVA_OPTS:--Xmx1g}
+java_opts=${JAVA_OPTS:--Xmx576m}
 duration=${DURATION:-20s}
 concurrency=${CONCURRENCY:-200}
 timeout=${TIMEOUT:-240s}

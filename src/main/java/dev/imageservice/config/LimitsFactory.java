@@ -45,8 +45,8 @@ public class LimitsFactory {
     /**
      * Memory all requests may hold at once: inputs (waiting ones included, at most 65% of it),
      * decoded pixels and buffers of the images in work and encoded outputs until written (the other
-     * 35%). 0B (the default) derives it from the heap: {@link #budgetForHeap} (640 MiB with
-     * {@code java -Xmx1g}, 320 MiB with {@code -Xmx512m}). Otherwise at least 16 MiB; the heap needs
+     * 35%). 0B (the default) derives it from the heap: {@link #budgetForHeap} (360 MiB with
+     * the README's {@code java -Xmx576m}, 640 MiB with {@code -Xmx1g}). Otherwise at least 16 MiB; the heap needs
      * about this plus 60% (see the README, "How much memory the process needs").
      */
     @NotNull

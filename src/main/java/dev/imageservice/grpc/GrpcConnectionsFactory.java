@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -103,7 +104,9 @@ public class GrpcConnectionsFactory {
                 .keepAliveTimeout(keepAliveTimeout.toNanoseconds(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveTime(permitKeepAliveTime.toNanoseconds(), TimeUnit.NANOSECONDS)
                 .maxRstFramesPerWindow(maxResetsPerWindow, Math.toIntExact(resetWindow.toSeconds()))
-                .flowControlWindow(Math.toIntExact(flowControlWindow.toBytes()));
+                .flowControlWindow(Math.toIntExact(flowControlWindow.toBytes()))
+                // Answers are framed on the heap, not in native memory outside -Xmx (see the class).
+                .withChildOption(ChannelOption.ALLOCATOR, HeapFramingAllocator.create());
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("grpc-accept", true),
                 NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("grpc-io", true),

@@ -17,7 +17,8 @@ class LimitsFactoryTest {
 
     @Test
     void theBudgetForAHeapIsFiveEighthsOfIt() {
-        assertThat(LimitsFactory.budgetForHeap(1L << 30)).isEqualTo(640L << 20); // the README's java -Xmx1g
+        assertThat(LimitsFactory.budgetForHeap(1L << 30)).isEqualTo(640L << 20); // java -Xmx1g
+        assertThat(LimitsFactory.budgetForHeap(576L << 20)).isEqualTo(360L << 20); // the README's java -Xmx576m
         assertThat(LimitsFactory.budgetForHeap(512L << 20)).isEqualTo(320L << 20);
         assertThat(LimitsFactory.budgetForHeap(8L << 20)).isEqualTo(16L << 20); // never below 16 MiB
         assertThat(LimitsFactory.budgetForHeap(Long.MAX_VALUE)).isEqualTo(640L << 20); // no heap limit
