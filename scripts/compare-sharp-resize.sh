@@ -11,14 +11,14 @@
 # end; sharp(jpeg).resize(800, 600, {fit: 'inside'}).jpeg({quality: 80}) in a loop, one at a time,
 # with sharp's operation cache off; CPU from process.cpuUsage() (every thread of the process).
 # Environment: HTTP_PORT / ADMIN_PORT / GRPC_PORT for our server (default 8080/8081/50051),
-# SHARP_VERSION (default 0.35.5), JAVA_OPTS (default -Xmx1g).
+# SHARP_VERSION (default 0.35.5), JAVA_OPTS (default -Xmx576m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-40}
 warmup=10
 http_port=${HTTP_PORT:-8080}
 sharp_version=${SHARP_VERSION:-0.35.5}
-java_opts=${JAVA_OPTS:--Xmx1g}
+java_opts=${JAVA_OPTS:--Xmx576m}
 jar=target/image-service.jar
 [ -f "$jar" ] || { echo "build first: ./mvnw -B package -DskipTests" >&2; exit 2; }
 command -v node >/dev/null && command -v npm >/dev/null || { echo "needs node and npm" >&2; exit 2; }

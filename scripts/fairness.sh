@@ -14,7 +14,7 @@
 #
 # Environment: IMAGE (default target/samples/photo-0.3mp.jpg), ALONE (20s), UNDER (25s),
 # A_CONCURRENCY (500), A_NICE (19; 0 runs A's generator at the same priority as the server),
-# JAR (target/image-service.jar; another build to compare), JAVA_OPTS (-Xmx1g),
+# JAR (target/image-service.jar; another build to compare), JAVA_OPTS (-Xmx576m),
 # ports GRPC_PORT/HTTP_PORT/ADMIN_PORT (12051/12080/12081).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +39,7 @@ printf 'alice:%s\nbob:%s\n' "$alice" "$bob" > "$work/keys"
 
 # shellcheck disable=SC2086
 API_KEYS_FILE="$work/keys" GRPC_PORT=$grpc HTTP_PORT=${HTTP_PORT:-12080} ADMIN_PORT=${ADMIN_PORT:-12081} \
-  java ${JAVA_OPTS:--Xmx1g} -jar "$jar" server config.yml > "$work/server.log" 2>&1 &
+  java ${JAVA_OPTS:--Xmx576m} -jar "$jar" server config.yml > "$work/server.log" 2>&1 &
 server=$!; pids+=("$server")
 for _ in $(seq 1 240); do (exec 3<>/dev/tcp/127.0.0.1/"$grpc") 2>/dev/null && break; sleep 0.25; done
 kill -0 "$server" 2>/dev/null || { grep -v '^\s*at ' "$work/server.log" | tail -3 >&2; exit 1; }

@@ -25,7 +25,7 @@ hz=$(getconf CLK_TCK)
 cpu_ms() { awk -v hz="$hz" '{ sub(/.*\) /, ""); print ($12 + $13) * 1000 / hz }' "/proc/$1/stat"; }
 
 HTTP_PORT=$http_port ADMIN_PORT=${ADMIN_PORT:-8081} GRPC_PORT=${GRPC_PORT:-50051} LOG_LEVEL=WARN \
-  java -Xmx1g -jar "$jar" server config.yml > target/http-vs-tutorial-server.log 2>&1 &
+  java -Xmx576m -jar "$jar" server config.yml > target/http-vs-tutorial-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 post() { curl -sf -o /dev/null -F "image=@$1" "http://127.0.0.1:$http_port/api/v1/process"; }

@@ -8,7 +8,7 @@
 #
 # Environment: REFERENCE=path/to/reference-python (default ../shared/tools/reference-python; skipped
 # when missing), DURATION (default 10s), CONCURRENCY (default 200), JAVA_OPTS for the server (default
-# -Xmx1g, as in the README's start command), WARMUP (default 10s per transport and image), RECONNECT (default true: a new connection per request,
+# -Xmx576m, as in the README's start command), WARMUP (default 10s per transport and image), RECONNECT (default true: a new connection per request,
 # as the tutorial's k6 test; false keeps connections), IMAGES (default "photo-0.3mp.jpg photo-2mp.jpg"),
 # GRPC_PORT / HTTP_PORT / ADMIN_PORT for our server (default 50051/8080/8081) and REF_PORT for the
 # tutorial's (default 50061): on a shared machine give each run ports of its own.
@@ -19,7 +19,7 @@ duration=${DURATION:-10s}
 warmup=${WARMUP:-10s}
 concurrency=${CONCURRENCY:-200}
 reference=${REFERENCE:-../shared/tools/reference-python}
-java_opts=${JAVA_OPTS:--Xmx1g}
+java_opts=${JAVA_OPTS:--Xmx576m}
 images=${IMAGES:-photo-0.3mp.jpg photo-2mp.jpg}
 grpc_port=${GRPC_PORT:-50051}
 http_port=${HTTP_PORT:-8080}

@@ -5,7 +5,7 @@
 #
 #   scripts/overhead-one-at-a-time.sh photo.jpg ...
 #
-# Environment: JAR (default target/image-service.jar), JAVA_OPTS (-Xmx1g, the README's),
+# Environment: JAR (default target/image-service.jar), JAVA_OPTS (-Xmx576m, the README's),
 # TRANSPORTS ("http-multipart http-raw grpc"; also grpc-newconn), PREWARM (0: seconds of all of them
 # first), WARMUP (12s per transport and image, right before its measurement), MEASURE (10s),
 # HTTP_PORT/ADMIN_PORT/GRPC_PORT (22080/22081/22051), OUT (target/overhead), THREAD_CPU_JSON (also
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$#" -gt 0 ] || { echo "usage: $0 photo.jpg ..." >&2; exit 2; }
 jar=${JAR:-target/image-service.jar}
-java_opts=${JAVA_OPTS:--Xmx1g}
+java_opts=${JAVA_OPTS:--Xmx576m}
 transports=${TRANSPORTS:-http-multipart http-raw grpc}
 warmup=${WARMUP:-12s}
 measure=${MEASURE:-10s}

@@ -6,7 +6,7 @@
 #
 #   scripts/probes-under-load.sh [NICE ...]     (default "0 10"; ~80 s each; under `flock /tmp/bench.lock`)
 #
-# Environment: CLIENTS (200), LOAD (40s), IMAGE (target/samples/photo-2mp.jpg), JAVA_OPTS (-Xmx1g),
+# Environment: CLIENTS (200), LOAD (40s), IMAGE (target/samples/photo-2mp.jpg), JAVA_OPTS (-Xmx576m),
 # ports GRPC_PORT/HTTP_PORT/ADMIN_PORT (12051/12080/12081), CONTROL_PORT (12090).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,7 +56,7 @@ for nice in "${@:-0 10}"; do
   for n in $nice; do
     # shellcheck disable=SC2086
     IMAGE_WORK_NICE=$n GRPC_PORT=$grpc HTTP_PORT=${HTTP_PORT:-12080} ADMIN_PORT=$admin LOG_LEVEL=WARN \
-      java ${JAVA_OPTS:--Xmx1g} -jar "$jar" server config.yml > "$work/server-$n.log" 2>&1 &
+      java ${JAVA_OPTS:--Xmx576m} -jar "$jar" server config.yml > "$work/server-$n.log" 2>&1 &
     server=$!; pids+=("$server")
     until curl -sf -o /dev/null "http://127.0.0.1:$admin/ping"; do
       kill -0 "$server" 2>/dev/null || { tail -3 "$work/server-$n.log" >&2; exit 1; }

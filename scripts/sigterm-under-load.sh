@@ -14,7 +14,7 @@
 #
 # Environment: CONCURRENCY (clients per transport, default 100), SIGNAL_AFTER (seconds after both
 # transports' first answers, default 10),
-# IMAGE (default photo-2mp.jpg of `sample-images`), JAVA_OPTS (default -Xmx1g), SERVER_OPTS (extra
+# IMAGE (default photo-2mp.jpg of `sample-images`), JAVA_OPTS (default -Xmx576m), SERVER_OPTS (extra
 # -Ddw.* settings), PORTS "HTTP ADMIN GRPC" (default "21080 21081 21051"), OUT (default
 # target/sigterm-under-load), JAR (default target/image-service.jar).
 set -euo pipefail
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 concurrency=${CONCURRENCY:-100}
 signal_after=${SIGNAL_AFTER:-10}
 image=${IMAGE:-photo-2mp.jpg}
-java_opts=${JAVA_OPTS:--Xmx1g}
+java_opts=${JAVA_OPTS:--Xmx576m}
 read -r http_port admin_port grpc_port <<< "${PORTS:-21080 21081 21051}"
 out=${OUT:-target/sigterm-under-load}
 jar=${JAR:-target/image-service.jar}

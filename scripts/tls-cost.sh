@@ -7,7 +7,7 @@
 #   scripts/tls-cost.sh          (about 4 minutes with both transports; under `flock /tmp/bench.lock`)
 #
 # Environment: TRANSPORTS ("http grpc"), IMAGES ("photo-0.3mp.jpg photo-2mp.jpg"), CONCURRENCY (4),
-# WARM (8s), MEASURE (15s), JAVA_OPTS (-Xmx1g).
+# WARM (8s), MEASURE (15s), JAVA_OPTS (-Xmx576m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=target/image-service.jar
@@ -26,7 +26,7 @@ start() { # http admin grpc [tls]
   local env=(HTTP_PORT="$1" ADMIN_PORT="$2" GRPC_PORT="$3" LOG_LEVEL=WARN)
   [ "${4:-}" = tls ] && env+=(TLS_CERT_FILE="$work/cert.pem" TLS_KEY_FILE="$work/key.pem")
   # shellcheck disable=SC2086
-  env "${env[@]}" java ${JAVA_OPTS:--Xmx1g} -jar "$jar" server config.yml > "$work/server-$1.log" 2>&1 &
+  env "${env[@]}" java ${JAVA_OPTS:--Xmx576m} -jar "$jar" server config.yml > "$work/server-$1.log" 2>&1 &
   pids+=("$!")
   until curl -sf -o /dev/null "http://127.0.0.1:$2/ping"; do sleep 0.25; done
 }
