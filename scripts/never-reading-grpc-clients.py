@@ -12,7 +12,7 @@ passes. At the end it reads what each connection received and prints how each ca
 grpc-status in its trailers, or RST_STREAM / GOAWAY / connection closed).
 
     scripts/never-reading-grpc-clients.py --pid PID [--clients 50] [--grpc 11051] [--admin 11081]
-        [--limit 240] IMAGE
+        [--limit 240] [--source 127.0.0.1] IMAGE
 """
 import argparse
 import re
@@ -57,9 +57,9 @@ def recv_exactly(sock, n):
 
 
 class NeverReadingClient(threading.Thread):
-    def __init__(self, port, message):
+    def __init__(self, port, message, source="127.0.0.1"):
         super().__init__(daemon=True)
-        self.port, self.message = port, message
+        self.port, self.message, self.source = port, message, source
         self.sent = threading.Event()
         self.error = None
         self.sock = None
@@ -74,6 +74,7 @@ class NeverReadingClient(threading.Thread):
     def upload(self):
         s = self.sock = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a small TCP window
+        s.bind((self.source, 0))  # another loopback address is another client for the fair shares
         s.connect(("127.0.0.1", self.port))
         # Our own receive windows: the HTTP/2 default (64 KiB), never raised.
         s.sendall(PREFACE + frame(SETTINGS, 0, 0, b""))
@@ -167,12 +168,15 @@ def main():
     ap.add_argument("--grpc", type=int, default=11051)
     ap.add_argument("--admin", type=int, default=11081)
     ap.add_argument("--limit", type=float, default=240)
+    ap.add_argument("--source", default="127.0.0.1",
+                    help="local address to connect from, e.g. 127.0.0.2: the server then tells these clients"
+                         " apart from a bench run from 127.0.0.1 (fair shares are per address)")
     args = ap.parse_args()
     image = open(args.image, "rb").read()
     field = b"\x0a" + encode_varint(len(image)) + image  # ImageRequest.image_data = 1
     message = b"\x00" + struct.pack(">I", len(field)) + field  # gRPC length-prefixed message, uncompressed
     start = time.time()
-    clients = [NeverReadingClient(args.grpc, message) for _ in range(args.clients)]
+    clients = [NeverReadingClient(args.grpc, message, args.source) for _ in range(args.clients)]
     for c in clients:
         c.start()
     budget = gauges(args.admin)["image_memory_budget_bytes"]

@@ -1,7 +1,9 @@
 package dev.imageservice.processing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,6 +42,8 @@ public final class ReadAheadGate {
     private final FairShareQueue<Waiter> queue = new FairShareQueue<>(waiter -> waiter.client);
     /** Bytes reserved by requests whose input may be read and which are not yet admitted to work. */
     private long readAhead;
+    /** The same per client, for clients with some. */
+    private final Map<String, Long> readAheadByClient = new HashMap<>();
     private long estimate = FIRST_ESTIMATE_BYTES;
     private ScheduledFuture<?> poll;
 
@@ -62,15 +66,29 @@ public final class ReadAheadGate {
     /** A request's room to read its input: counted in the budget until {@link #close()}. */
     public final class Reservation implements AutoCloseable {
         private final AdmissionController.Lease input;
+        private final String client;
         /** What this reservation adds to the read-ahead (0 once admitted or closed). Guarded by the gate. */
         private long readingAhead;
 
         private final long waitedNanos;
 
-        private Reservation(AdmissionController.Lease input, long waitedNanos) {
+        /** Called with the gate's lock held: counts the input as read ahead, in all and for its client. */
+        private Reservation(AdmissionController.Lease input, String client, long waitedNanos) {
             this.input = input;
-            this.readingAhead = input.bytes();
+            this.client = client;
             this.waitedNanos = waitedNanos;
+            readAheadChanged(input.bytes());
+        }
+
+        /** Called with the gate's lock held. */
+        private void readAheadChanged(long bytes) {
+            long delta = bytes - readingAhead;
+            if (delta == 0) {
+                return;
+            }
+            readingAhead = bytes;
+            readAhead += delta;
+            readAheadByClient.merge(client, delta, (held, more) -> held + more == 0 ? null : held + more);
         }
 
         /** How long the request waited for this room: its wait for admission gets the rest of {@code maxQueueWait}. */
@@ -94,8 +112,7 @@ public final class ReadAheadGate {
             synchronized (ReadAheadGate.this) {
                 estimate = (estimate * 7 + bytes) / 8;
                 if (readingAhead > 0) {
-                    readAhead += bytes - readingAhead;
-                    readingAhead = bytes;
+                    readAheadChanged(bytes);
                 }
             }
             grant();
@@ -104,8 +121,7 @@ public final class ReadAheadGate {
         /** The request is admitted to work: its input no longer counts as read ahead (it stays in the budget). */
         public void admitted() {
             synchronized (ReadAheadGate.this) {
-                readAhead -= readingAhead;
-                readingAhead = 0;
+                readAheadChanged(0);
             }
             grant();
         }
@@ -178,6 +194,16 @@ public final class ReadAheadGate {
                     continue;
                 }
                 boolean readAheadFull = readAhead > 0 && readAhead + estimate > readAheadBytes;
+                if (readAheadFull) {
+                    // A client with nothing read ahead may have one input read all the same, so one
+                    // client's backlog (e.g. callers that never read their answers) does not keep
+                    // the others' calls unread; the inputs' share still bounds it.
+                    Waiter other = firstWithNothingReadAhead();
+                    if (other != null) {
+                        head = other;
+                        readAheadFull = false;
+                    }
+                }
                 AdmissionController.Lease input;
                 try {
                     // With the read-ahead full, nothing is reserved: this only learns of a shutdown.
@@ -186,19 +212,23 @@ public final class ReadAheadGate {
                     if (e.kind() != ImageProcessingException.Kind.SHUTTING_DOWN) {
                         break; // no room in the inputs' share yet
                     }
-                    queue.poll();
-                    completions.add(() -> head.future.completeExceptionally(e));
+                    Waiter refused = queue.poll();
+                    completions.add(() -> refused.future.completeExceptionally(e));
                     continue;
                 }
                 if (readAheadFull) {
                     completions.add(input::close); // outside the lock: closing may hand room to waiters of admission
                     break;
                 }
-                queue.poll();
-                Reservation reservation = new Reservation(input, System.nanoTime() - head.sinceNanoTime);
-                readAhead += reservation.readingAhead;
+                if (head == queue.peek()) {
+                    queue.poll();
+                } else {
+                    queue.pollOutOfTurn(head);
+                }
+                Waiter granted = head;
+                Reservation reservation = new Reservation(input, granted.client, System.nanoTime() - granted.sinceNanoTime);
                 completions.add(() -> {
-                    if (!head.future.complete(reservation)) {
+                    if (!granted.future.complete(reservation)) {
                         reservation.close(); // timed out or cancelled meanwhile
                     }
                 });
@@ -206,6 +236,16 @@ public final class ReadAheadGate {
             schedulePoll();
         }
         completions.forEach(Runnable::run);
+    }
+
+    /** The first waiter, in turn order, whose client has no input read ahead now, or null. Called with the lock held. */
+    private Waiter firstWithNothingReadAhead() {
+        for (Waiter waiter : queue.heads()) {
+            if (!waiter.future.isDone() && !readAheadByClient.containsKey(waiter.client)) {
+                return waiter;
+            }
+        }
+        return null;
     }
 
     /** While anyone waits, looks again for room every POLL_MILLIS. Called with the lock held. */

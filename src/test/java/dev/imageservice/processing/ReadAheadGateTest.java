@@ -54,22 +54,52 @@ class ReadAheadGateTest {
         ReadAheadGate.Reservation reading = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
         CompletableFuture<ReadAheadGate.Reservation> a2 = gate.reserve(client("a"));
         CompletableFuture<ReadAheadGate.Reservation> a3 = gate.reserve(client("a"));
-        CompletableFuture<ReadAheadGate.Reservation> b1 = gate.reserve(client("b"));
+        // b has nothing read ahead: one of its calls is read although a's fill the read-ahead.
+        ReadAheadGate.Reservation b1 = gate.reserve(client("b")).get(1, TimeUnit.SECONDS);
+        CompletableFuture<ReadAheadGate.Reservation> b2 = gate.reserve(client("b"));
 
         assertThat(gate.waiting()).isEqualTo(3);
-        assertThat(budget.bytesInUse()).as("waiting calls hold nothing").isEqualTo(reading.bytes());
+        assertThat(gate.readingAhead()).isEqualTo(reading.bytes() + b1.bytes());
+        assertThat(budget.bytesInUse()).as("waiting calls hold nothing").isEqualTo(reading.bytes() + b1.bytes());
         reading.admitted();
         ReadAheadGate.Reservation second = a2.get(1, TimeUnit.SECONDS);
-        assertThat(b1).isNotDone();
-        second.close();
-        ReadAheadGate.Reservation third = b1.get(1, TimeUnit.SECONDS); // b's turn before a's next
+        assertThat(b2).as("b still has one read ahead").isNotDone();
         assertThat(a3).isNotDone();
+        b1.close();
+        ReadAheadGate.Reservation third = b2.get(1, TimeUnit.SECONDS);
+        assertThat(a3).as("a has one read ahead again").isNotDone();
+        second.close();
         third.close();
         a3.get(1, TimeUnit.SECONDS).close();
         reading.close();
 
         assertThat(budget.bytesInUse()).isZero();
+        assertThat(gate.readingAhead()).isZero();
         assertThat(gate.waiting()).isZero();
+    }
+
+    @Test
+    void aClientsBacklogDoesNotKeepAnotherClientsCallsUnread() throws Exception {
+        ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 2 * MIB, timer);
+        ReadAheadGate.Reservation a1 = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
+        a1.arrived(2 * MIB); // a's input fills the read-ahead and is never admitted (its work share is full)
+        CompletableFuture<ReadAheadGate.Reservation> a2 = gate.reserve(client("a"));
+        ReadAheadGate.Reservation b1 = gate.reserve(client("b")).get(1, TimeUnit.SECONDS);
+        CompletableFuture<ReadAheadGate.Reservation> b2 = gate.reserve(client("b"));
+
+        assertThat(a2).isNotDone();
+        assertThat(b2).as("one at a time per client beyond the read-ahead").isNotDone();
+        b1.arrived(MIB);
+        b1.admitted(); // b's call goes to work; its next may be read
+        ReadAheadGate.Reservation b2Reading = b2.get(1, TimeUnit.SECONDS);
+        assertThat(a2).isNotDone();
+
+        b2Reading.close();
+        b1.close();
+        a1.close();
+        a2.get(1, TimeUnit.SECONDS).close();
+        assertThat(budget.bytesInUse()).isZero();
+        assertThat(gate.readingAhead()).isZero();
     }
 
     @Test
@@ -128,7 +158,7 @@ class ReadAheadGateTest {
     void atShutdownCallsWaitingBehindAFullReadAheadAreRefusedAtOnce() throws Exception {
         ReadAheadGate gate = new ReadAheadGate(budget, LIMITS, 1, timer);
         ReadAheadGate.Reservation reading = gate.reserve(client("a")).get(1, TimeUnit.SECONDS);
-        CompletableFuture<ReadAheadGate.Reservation> waiting = gate.reserve(client("b"));
+        CompletableFuture<ReadAheadGate.Reservation> waiting = gate.reserve(client("a")); // a has one read ahead
 
         budget.shutdown(0);
 
