@@ -251,11 +251,7 @@ public final class AdmissionController {
         List<Grant> grants = null;
         Waiter head;
         while (!queue.isEmpty() && (head = next()) != null) {
-            if (head == queue.peek()) {
-                queue.poll();
-            } else {
-                queue.pollOutOfTurn(head);
-            }
+            queue.take(head);
             if (head.future().isDone()) {
                 continue;
             }

@@ -65,16 +65,9 @@ final class AdmissionQueue implements Iterable<AdmissionQueue.Waiter> {
         return queue.peek();
     }
 
-    /** Takes the waiter whose turn it is. */
-    Waiter poll() {
-        Waiter head = queue.poll();
-        bytesWaiting -= head.heldBytes;
-        return head;
-    }
-
-    /** Takes {@code waiter}, the next of its client, out of turn (see {@link FairShareQueue#pollOutOfTurn}). */
-    Waiter pollOutOfTurn(Waiter waiter) {
-        queue.pollOutOfTurn(waiter);
+    /** Takes {@code waiter}, the next of its client, in turn or out of turn (see {@link FairShareQueue#take}). */
+    Waiter take(Waiter waiter) {
+        queue.take(waiter);
         bytesWaiting -= waiter.heldBytes;
         return waiter;
     }

@@ -98,6 +98,14 @@ final class FairShareQueue<W> implements Iterable<W> {
     }
 
     /**
+     * Takes {@code waiter}, the next of its client: in turn if its client's turn is next ({@link
+     * #poll}), else out of turn ({@link #pollOutOfTurn}).
+     */
+    W take(W waiter) {
+        return waiter == peek() ? poll() : pollOutOfTurn(waiter);
+    }
+
+    /**
      * Takes the next waiter of {@code waiter}'s client (which must be {@code waiter}) out of turn:
      * that client's turn is used and its next waiter waits for its next turn; the clients whose turn
      * came earlier keep their places.

@@ -220,11 +220,7 @@ public final class ReadAheadGate {
                     completions.add(input::close); // outside the lock: closing may hand room to waiters of admission
                     break;
                 }
-                if (head == queue.peek()) {
-                    queue.poll();
-                } else {
-                    queue.pollOutOfTurn(head);
-                }
+                queue.take(head);
                 Waiter granted = head;
                 Reservation reservation = new Reservation(input, granted.client, System.nanoTime() - granted.sinceNanoTime);
                 completions.add(() -> {
