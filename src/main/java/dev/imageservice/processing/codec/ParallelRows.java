@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * stored block, and carries the Adler-32 of its filtered bytes, so that parts concatenate into one
  * zlib stream. Parts are taken in order from a shared counter (work stealing): the caller never
  * waits for a helper that has not started, only for parts already being coded.
+ *
+ * <p>Where the image is cut depends on its shape only ({@link #parts}, {@link #rowsPerPart}), and a
+ * part's bytes do not depend on where they are written, so an image coded in parts on one thread
+ * ({@link #codePart} into the output itself) is the same PNG byte for byte.
  */
 final class ParallelRows {
     /** Filtered bytes per part: a few ms of work, so that two to four threads share an image evenly. */
@@ -36,7 +40,7 @@ final class ParallelRows {
      */
     static Part[] code(RowCoder rows, int parts, int helpers, SpareThreads spare) {
         int height = rows.height();
-        int rowsPerPart = (height + parts - 1) / parts;
+        int rowsPerPart = rowsPerPart(height, parts);
         int count = (height + rowsPerPart - 1) / rowsPerPart;
         Part[] done = new Part[count];
         AtomicInteger next = new AtomicInteger();
@@ -77,13 +81,24 @@ final class ParallelRows {
         return done;
     }
 
+    /** Rows in every part but the last of an image of {@code height} rows cut into {@code parts}. */
+    static int rowsPerPart(int height, int parts) {
+        return (height + parts - 1) / parts;
+    }
+
     private static Part codePart(RowCoder rows, int y0, int y1, boolean last) {
         long filtered = (long) (y1 - y0) * (rows.rowBytes() + 1);
         OutputBytes out = new OutputBytes((int) Math.min(Integer.MAX_VALUE - 16, filtered * 3 / 4 + 4096));
+        int adler = codePart(rows, y0, y1, last, out);
+        return new Part(out.data, out.size, adler, filtered);
+    }
+
+    /** Codes rows {@code [y0, y1)} as one part at the end of {@code out}; returns their Adler-32. */
+    static int codePart(RowCoder rows, int y0, int y1, boolean last, OutputBytes out) {
         DeflateCoder coder = new DeflateCoder(out);
         rows.code(y0, y1, coder, last, length -> { });
         coder.finishPart(last);
-        return new Part(out.data, out.size, coder.adler(), filtered);
+        return coder.adler();
     }
 
     // Helpers read the image the caller releases after we return: never return before they are done.

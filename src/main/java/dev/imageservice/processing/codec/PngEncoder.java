@@ -10,7 +10,7 @@ import org.opencv.core.Mat;
 
 /**
  * A PNG encoder for 8- and 16-bit images of 1 to 4 channels: the PNG framing (signature, IHDR, IDAT
- * chunks of at most 1 MiB, IEND) around {@link PngFilters} (a filter chosen per row, as libpng
+ * chunks of at most 1 MiB, or one per part for a large image, IEND) around {@link PngFilters} (a filter chosen per row, as libpng
  * chooses) and {@link DeflateCoder} (fpnge-style: a Huffman table fitted to each block, run-only
  * matches, codes emitted in 64-bit words).
  *
@@ -21,8 +21,10 @@ import org.opencv.core.Mat;
  * <p>Works in strips of rows: it copies ~128 KiB of rows at a time out of the Mat's native memory,
  * filters and compresses them while they are in cache, so besides the output it holds only a few
  * strip buffers ({@link #workingBytes}). Thread-safe and stateless: all buffers belong to one call.
- * A large image may use threads the server does not need right now ({@link SpareThreads}): its rows
- * are then coded as independent deflate parts in parallel and stitched ({@link ParallelRows}).
+ * A large image (over 2 MiB of filtered rows) is always coded as independent deflate parts, one IDAT
+ * chunk each ({@link ParallelRows}), in parallel when the server has threads it does not need right
+ * now ({@link SpareThreads}), else one after the other: the same input gives the same PNG byte for
+ * byte whatever the load, so answers can be compared, cached and given stable ETags by their bytes.
  */
 public final class PngEncoder implements ImageEncoder {
 
@@ -173,6 +175,8 @@ public final class PngEncoder implements ImageEncoder {
                     spare.giveBack(helpers);
                 }
                 writeParts(coded);
+            } else if (parts > 1) {
+                writePartsHere(parts);
             } else {
                 writeWhole();
             }
@@ -206,79 +210,71 @@ public final class PngEncoder implements ImageEncoder {
             chunk(IEND);
         }
 
-        /** The parts stitched into one zlib stream, framed in IDAT chunks, in {@code out} (filled exactly). */
+        /**
+         * The parts coded on other threads, stitched into one zlib stream in {@code out} (filled
+         * exactly): one IDAT chunk a part, the zlib header in the first, the Adler-32 in the last.
+         */
         private void writeParts(ParallelRows.Part[] parts) {
-            long zlibBytes = 2 + 4;
+            long total = SIGNATURE.length + 25 + 2 + 4 + 12;
             for (ParallelRows.Part part : parts) {
-                zlibBytes += part.size();
+                total += 12 + part.size();
             }
-            long chunks = (zlibBytes + MAX_CHUNK_BYTES - 1) / MAX_CHUNK_BYTES;
-            long total = SIGNATURE.length + 25 + zlibBytes + 12 * chunks + 12;
             if (total > Integer.MAX_VALUE - 16) {
                 throw new ImageProcessingException(ImageProcessingException.Kind.INTERNAL,
                         "the encoded image would be larger than 2 GiB");
             }
-            out = ReusedOutputBytes.take((int) total);
+            out = ReusedOutputBytes.take((int) total + 16); // OutputBytes keeps 8 bytes spare beyond what is written
             out.put(SIGNATURE);
             writeHeader();
-            chunkStart = -1;
-            putChunked(new byte[] {0x78, 0x01}, 2); // as DeflateCoder.start() writes
             int adler = 1;
-            for (ParallelRows.Part part : parts) {
-                putChunked(part.data(), part.size());
+            for (int k = 0; k < parts.length; k++) {
+                ParallelRows.Part part = parts[k];
+                openPartChunk(k == 0);
+                out.ensure(part.size() + 4);
+                System.arraycopy(part.data(), 0, out.data, out.size, part.size());
+                out.size += part.size();
                 adler = DeflateFormat.combineAdler(adler, part.adler(), part.filteredLength());
+                closePartChunk(k == parts.length - 1, adler);
             }
-            putChunked(new byte[] {(byte) (adler >>> 24), (byte) (adler >>> 16), (byte) (adler >>> 8), (byte) adler}, 4);
-            finishChunk();
-            finishChunk(IEND, 0);
+            chunk(IEND);
             if (out.size != total) {
                 throw new IllegalStateException("PNG size " + out.size + " != " + total);
             }
         }
 
-        /** Appends zlib bytes into IDAT chunks of at most MAX_CHUNK_BYTES (no spare room needed). */
-        private void putChunked(byte[] bytes, int length) {
-            int offset = 0;
-            while (offset < length) {
-                if (chunkStart < 0 || out.size - chunkStart - 8 == MAX_CHUNK_BYTES) {
-                    if (chunkStart >= 0) {
-                        finishChunk();
-                    }
-                    chunkStart = out.size;
-                    out.size += 8;
-                }
-                int n = Math.min(length - offset, MAX_CHUNK_BYTES - (out.size - chunkStart - 8));
-                System.arraycopy(bytes, offset, out.data, out.size, n);
-                out.size += n;
-                offset += n;
+        /** The same parts as {@link #writeParts}, coded one after the other on this thread straight into {@code out}. */
+        private void writePartsHere(int parts) {
+            long filteredBytes = (long) height * (rows.rowBytes() + 1);
+            out = ReusedOutputBytes.take((int) Math.min(Integer.MAX_VALUE - 16, filteredBytes * 3 / 4 + 4096 + 12L * parts));
+            out.put(SIGNATURE);
+            writeHeader();
+            int rowsPerPart = ParallelRows.rowsPerPart(height, parts);
+            int adler = 1;
+            for (int y0 = 0; y0 < height; y0 += rowsPerPart) {
+                int y1 = Math.min(height, y0 + rowsPerPart);
+                boolean last = y1 == height;
+                openPartChunk(y0 == 0);
+                int partAdler = ParallelRows.codePart(rows, y0, y1, last, out);
+                adler = DeflateFormat.combineAdler(adler, partAdler, (long) (y1 - y0) * (rows.rowBytes() + 1));
+                closePartChunk(last, adler);
+            }
+            chunk(IEND);
+        }
+
+        /** Opens a part's IDAT chunk; the first part's starts with the zlib header (as DeflateCoder.start() writes it). */
+        private void openPartChunk(boolean first) {
+            openChunk();
+            if (first) {
+                out.put(new byte[] {0x78, 0x01});
             }
         }
 
-        private void finishChunk() {
-            finishChunk(IDAT, chunkStart);
-        }
-
-        /** Writes length, type and CRC of the chunk whose data runs from {@code start + 8} to the end. */
-        private void finishChunk(int type, int start) {
-            if (type == IEND) {
-                start = out.size;
-                out.size += 8;
+        /** Closes a part's IDAT chunk; the last part's ends with the Adler-32 of all the filtered rows. */
+        private void closePartChunk(boolean last, int adler) {
+            if (last) {
+                out.putIntBE(adler);
             }
-            byte[] d = out.data;
-            int length = out.size - start - 8;
-            putInt(d, start, length);
-            putInt(d, start + 4, type);
-            crc.reset();
-            crc.update(d, start + 4, length + 4);
-            putInt(d, out.size, (int) crc.getValue());
-            out.size += 4;
-        }
-
-        private static void putInt(byte[] d, int p, int value) {
-            d[p] = (byte) (value >>> 24);
-            d[p + 1] = (byte) (value >>> 16);
-            d[p + 2] = (byte) (value >>> 8);
-            d[p + 3] = (byte) value;
+            closeChunk();
         }
 
         private void writeHeader() {
