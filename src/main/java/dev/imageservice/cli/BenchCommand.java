@@ -50,6 +50,9 @@ public class BenchCommand extends Command {
         subparser.addArgument("--no-retry").action(Arguments.storeTrue())
                 .help("gRPC only: do not retry calls that failed UNAVAILABLE (the shipped service config retries"
                         + " them on another server)");
+        subparser.addArgument("--no-verify").action(Arguments.storeTrue())
+                .help("do not verify the answers' pixels (by default each image's first answer, sent before the"
+                        + " load, must be its exact channel swap, and every answer of the load must equal it)");
         subparser.addArgument("--http-body").choices("multipart", "raw").setDefault("multipart")
                 .help("HTTP only: multipart/form-data with part 'image', or the raw image as the body");
         subparser.addArgument("--server-pid").type(Long.class)
@@ -84,7 +87,8 @@ public class BenchCommand extends Command {
         return new BenchOptions(BenchTarget.parse(namespace.getString("target")), images, load,
                 namespace.getBoolean("new_connection_per_request"), namespace.getInt("connections"),
                 HttpRequestSender.BodyKind.valueOf(namespace.getString("http_body").toUpperCase(Locale.ROOT)),
-                namespace.getLong("server_pid"), !namespace.getBoolean("no_retry"), ClientSecurity.of(namespace));
+                namespace.getLong("server_pid"), !namespace.getBoolean("no_retry"), ClientSecurity.of(namespace),
+                !namespace.getBoolean("no_verify"));
     }
 
     static java.time.Duration duration(String text, String option) {

@@ -49,6 +49,7 @@ class BenchIntegrationTest {
         assertThat(report.statuses()).containsExactly(Map.entry("OK", report.requests()));
         assertThat(report.unfinished()).isZero();
         assertThat(report.server().cpuMillis()).isPositive();
+        assertThat(report.answers().verifiedImages()).as("the first answer is the exact swap").isEqualTo(1);
     }
 
     @Test
@@ -63,5 +64,7 @@ class BenchIntegrationTest {
 
         assertThat(report.requests()).isPositive();
         assertThat(report.failed()).isZero();
+        assertThat(report.answers().unverified()).isEmpty();
+        assertThat(report.answers().verifiedImages()).isEqualTo(1);
     }
 }

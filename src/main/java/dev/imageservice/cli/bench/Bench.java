@@ -23,8 +23,11 @@ public final class Bench {
             return thread;
         });
         try (RequestSender sender = sender(options, callbacks)) {
+            ExpectedAnswers expected = options.verify()
+                    ? ExpectedAnswers.take(sender, options.images(), options.load().requestTimeout())
+                    : ExpectedAnswers.none();
             double serverCpuBefore = server == null ? 0 : server.cpuMillis();
-            LoadRunner.Result result = new LoadRunner(sender, options.images(), options.load(), callbacks).run();
+            LoadRunner.Result result = new LoadRunner(sender, options.images(), options.load(), callbacks, expected).run();
             BenchReport.ServerUsage usage = null;
             long requests = result.stats().count();
             if (server != null) {
@@ -32,7 +35,7 @@ public final class Bench {
                 usage = new BenchReport.ServerUsage(server.pid(), cpu, requests == 0 ? 0 : cpu / requests,
                         server.peakRssKiB(), server.rssKiB());
             }
-            return report(options, result, usage);
+            return report(options, result, usage, expected);
         } finally {
             callbacks.shutdownNow();
             callbacks.awaitTermination(5, TimeUnit.SECONDS);
@@ -49,7 +52,8 @@ public final class Bench {
         };
     }
 
-    static BenchReport report(BenchOptions options, LoadRunner.Result result, BenchReport.ServerUsage server) {
+    static BenchReport report(BenchOptions options, LoadRunner.Result result, BenchReport.ServerUsage server,
+                              ExpectedAnswers expected) {
         LoadStats stats = result.stats();
         long requests = stats.count();
         double seconds = result.elapsedSeconds();
@@ -73,7 +77,8 @@ public final class Bench {
                 stats.statuses(),
                 stats.firstDetails(),
                 requests == 0 ? 0 : result.clientCpuMillis() / requests,
-                server);
+                server,
+                new BenchReport.AnswerCheck(options.verify(), expected.verifiedImages(), expected.unverified()));
     }
 
     private static double perSecond(double amount, double seconds) {

@@ -12,24 +12,34 @@ import java.util.Objects;
  * @param serverPid   the server process to read CPU and memory of, or null
  * @param grpcRetries gRPC: retry UNAVAILABLE calls on another server (the shipped service config)
  * @param security    TLS and API key (null: plaintext, no key)
+ * @param verify      check each image's first answer pixel by pixel before the load, then every
+ *                    answer against it by digest ({@link ExpectedAnswers})
  */
 public record BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
                            boolean newConnectionPerRequest, int connections,
                            HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries,
-                           ClientSecurity security) {
+                           ClientSecurity security, boolean verify) {
 
     /** With gRPC retries, as the shipped service config has them; plaintext, no API key. */
     public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
                         boolean newConnectionPerRequest, int connections,
                         HttpRequestSender.BodyKind httpBody, Long serverPid) {
-        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, true, ClientSecurity.NONE);
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, true, ClientSecurity.NONE, true);
+    }
+
+    /** Answers verified. */
+    public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
+                        boolean newConnectionPerRequest, int connections,
+                        HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries,
+                        ClientSecurity security) {
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, grpcRetries, security, true);
     }
 
     /** Plaintext, no API key. */
     public BenchOptions(BenchTarget target, List<BenchImage> images, LoadSettings load,
                         boolean newConnectionPerRequest, int connections,
                         HttpRequestSender.BodyKind httpBody, Long serverPid, boolean grpcRetries) {
-        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, grpcRetries, ClientSecurity.NONE);
+        this(target, images, load, newConnectionPerRequest, connections, httpBody, serverPid, grpcRetries, ClientSecurity.NONE, true);
     }
 
     public BenchOptions {

@@ -28,7 +28,16 @@ public record BenchReport(
         Map<String, Long> statuses,
         Map<String, String> firstErrors,
         double clientCpuMillisPerRequest,
-        ServerUsage server) {
+        ServerUsage server,
+        AnswerCheck answers) {
+
+    /**
+     * How the answers were checked: with {@code verify}, {@code verifiedImages} of the images got a
+     * first answer that is their exact channel swap, and every answer of the load was compared with
+     * it; {@code unverified} says why the others were checked by their PNG header only.
+     */
+    public record AnswerCheck(boolean verify, int verifiedImages, Map<String, String> unverified) {
+    }
 
     /** One of the images sent. */
     public record ImageSummary(String name, int bytes, int width, int height) {

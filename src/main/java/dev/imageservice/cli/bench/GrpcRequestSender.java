@@ -11,6 +11,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import dev.imageservice.cli.GrpcChannels;
 import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 
 /**
  * Sends {@code image.ImageService/ProcessImage} calls with the asynchronous stub. Either a fixed set
@@ -92,6 +94,15 @@ public final class GrpcRequestSender implements RequestSender {
 
     @Override
     public CompletableFuture<Outcome> send(BenchImage image, int worker) {
+        return send(image, worker, false);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> sendKeepingBody(BenchImage image) {
+        return send(image, 0, true);
+    }
+
+    private CompletableFuture<Outcome> send(BenchImage image, int worker, boolean keepBody) {
         ImageRequest request = requests.get(image);
         if (request == null) {
             throw new IllegalArgumentException("unknown image " + image.name());
@@ -124,7 +135,8 @@ public final class GrpcRequestSender implements RequestSender {
                         release();
                         ByteString body = response == null ? ByteString.EMPTY : response.getImageData();
                         byte[] head = body.substring(0, Math.min(body.size(), Outcome.HEAD_BYTES)).toByteArray();
-                        result.complete(new Outcome(Status.Code.OK.name(), true, sent, body.size(), head, null));
+                        result.complete(new Outcome(Status.Code.OK.name(), true, sent, body.size(), head, null,
+                                digest(body), keepBody ? body.toByteArray() : null));
                     }
 
                     private void release() {
@@ -135,6 +147,14 @@ public final class GrpcRequestSender implements RequestSender {
                     }
                 });
         return result;
+    }
+
+    private static long digest(ByteString body) {
+        CRC32C crc = new CRC32C();
+        for (ByteBuffer piece : body.asReadOnlyByteBufferList()) {
+            crc.update(piece);
+        }
+        return crc.getValue();
     }
 
     private static String describe(Status status) {

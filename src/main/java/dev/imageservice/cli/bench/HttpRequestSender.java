@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.zip.CRC32C;
 
 /**
  * Posts images to the HTTP endpoint with the JDK's non-blocking client over HTTP/1.1, either as
@@ -109,13 +110,22 @@ public final class HttpRequestSender implements RequestSender {
 
     @Override
     public CompletableFuture<Outcome> send(BenchImage image, int worker) {
+        return send(image, false);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> sendKeepingBody(BenchImage image) {
+        return send(image, true);
+    }
+
+    private CompletableFuture<Outcome> send(BenchImage image, boolean keepBody) {
         HttpRequest request = requests.get(image);
         if (request == null) {
             throw new IllegalArgumentException("unknown image " + image.name());
         }
         long sent = image.data().length;
         return client.sendAsync(request, info -> HttpResponse.BodySubscribers.fromSubscriber(
-                        new HeadKeeper(), HeadKeeper::result))
+                        new HeadKeeper(keepBody), HeadKeeper::result))
                 .handle((response, error) -> error == null
                         ? outcome(response.statusCode(), response.body(), sent)
                         : failure(error, sent));
@@ -124,7 +134,8 @@ public final class HttpRequestSender implements RequestSender {
     private static Outcome outcome(int statusCode, HeadKeeper.Body body, long sent) {
         boolean ok = statusCode == 200;
         String detail = ok ? null : new String(body.head(), StandardCharsets.UTF_8).strip();
-        return new Outcome(Integer.toString(statusCode), ok, sent, body.length(), body.head(), detail);
+        return new Outcome(Integer.toString(statusCode), ok, sent, body.length(), body.head(), detail,
+                ok ? body.digest() : Outcome.NO_DIGEST, ok ? body.whole() : null);
     }
 
     private static Outcome failure(Throwable error, long sent) {
@@ -148,14 +159,23 @@ public final class HttpRequestSender implements RequestSender {
         // Java 17's HttpClient has no close(): its selector thread ends once the client is unreachable.
     }
 
-    /** Counts the body's bytes and keeps only the first {@link Outcome#HEAD_BYTES} of them. */
+    /**
+     * Counts the body's bytes, digests them (CRC-32C) and keeps the first {@link Outcome#HEAD_BYTES}
+     * of them, or all of them when asked to.
+     */
     private static final class HeadKeeper implements Flow.Subscriber<List<ByteBuffer>> {
-        record Body(long length, byte[] head) {
+        record Body(long length, byte[] head, long digest, byte[] whole) {
         }
 
         private final byte[] head = new byte[Outcome.HEAD_BYTES];
+        private final CRC32C crc = new CRC32C();
+        private final ByteArrayOutputStream whole;
         private int headLength;
         private long length;
+
+        HeadKeeper(boolean keepWhole) {
+            whole = keepWhole ? new ByteArrayOutputStream() : null;
+        }
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
@@ -166,6 +186,12 @@ public final class HttpRequestSender implements RequestSender {
         public void onNext(List<ByteBuffer> buffers) {
             for (ByteBuffer buffer : buffers) {
                 int remaining = buffer.remaining();
+                if (whole != null) {
+                    byte[] copy = new byte[remaining];
+                    buffer.duplicate().get(copy);
+                    whole.writeBytes(copy);
+                }
+                crc.update(buffer.duplicate());
                 int take = Math.min(remaining, head.length - headLength);
                 if (take > 0) {
                     buffer.get(head, headLength, take);
@@ -185,7 +211,7 @@ public final class HttpRequestSender implements RequestSender {
         }
 
         Body result() {
-            return new Body(length, Arrays.copyOf(head, headLength));
+            return new Body(length, Arrays.copyOf(head, headLength), crc.getValue(), whole == null ? null : whole.toByteArray());
         }
     }
 }

@@ -23,7 +23,7 @@ public final class LoadRunner {
     private final LoadSettings settings;
     private final Executor callbacks;
 
-    private final LoadStats stats = new LoadStats();
+    private final LoadStats stats;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong lastCompletion = new AtomicLong();
     private CountDownLatch clientsDone;
@@ -35,6 +35,17 @@ public final class LoadRunner {
      *                  small pool, never the transport's I/O threads
      */
     public LoadRunner(RequestSender sender, List<BenchImage> images, LoadSettings settings, Executor callbacks) {
+        this(sender, images, settings, callbacks, ExpectedAnswers.none());
+    }
+
+    /**
+     * @param callbacks runs the completion of each request (recording it, starting the next); a
+     *                  small pool, never the transport's I/O threads
+     * @param expected  the verified answers that every answer must equal
+     */
+    public LoadRunner(RequestSender sender, List<BenchImage> images, LoadSettings settings, Executor callbacks,
+                      ExpectedAnswers expected) {
+        this.stats = new LoadStats(expected);
         this.sender = Objects.requireNonNull(sender, "sender");
         this.images = List.copyOf(images);
         this.settings = Objects.requireNonNull(settings, "settings");

@@ -23,6 +23,17 @@ public final class LoadStats {
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder sentBytes = new LongAdder();
     private final LongAdder receivedBytes = new LongAdder();
+    private final ExpectedAnswers expected;
+
+    /** Checks answers by their PNG header only. */
+    public LoadStats() {
+        this(ExpectedAnswers.none());
+    }
+
+    /** Checks answers by their PNG header and, where {@code expected} has one, against the verified answer. */
+    public LoadStats(ExpectedAnswers expected) {
+        this.expected = expected;
+    }
 
     /** Records one finished request: checks the body of a transport success, then counts it. */
     public void record(BenchImage image, Outcome outcome, long latencyNanos) {
@@ -36,6 +47,9 @@ public final class LoadStats {
             String problem = PngCheck.problem(outcome.head(), outcome.receivedBytes(), image);
             if (problem != null) {
                 status = INVALID_BODY;
+                detail = problem;
+            } else if ((problem = expected.problem(image, outcome)) != null) {
+                status = ExpectedAnswers.WRONG_ANSWER;
                 detail = problem;
             }
         }

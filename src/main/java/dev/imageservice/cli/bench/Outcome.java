@@ -11,8 +11,19 @@ package dev.imageservice.cli.bench;
  * @param head          the first bytes of the response body (enough for the PNG header, or the
  *                      start of an error body); never null
  * @param detail        a human-readable reason for a failure, or null
+ * @param digest        the CRC-32C of the whole body of a success, or {@link #NO_DIGEST}
+ * @param body          the whole body, when the sender was asked to keep it; else null
  */
-public record Outcome(String status, boolean success, long sentBytes, long receivedBytes, byte[] head, String detail) {
+public record Outcome(String status, boolean success, long sentBytes, long receivedBytes, byte[] head, String detail,
+                      long digest, byte[] body) {
+
+    /** The digest of an outcome whose body was not digested. */
+    public static final long NO_DIGEST = -1;
+
+    /** An outcome without a digest or body. */
+    public Outcome(String status, boolean success, long sentBytes, long receivedBytes, byte[] head, String detail) {
+        this(status, success, sentBytes, receivedBytes, head, detail, NO_DIGEST, null);
+    }
 
     /** How many leading bytes of a body senders keep: the PNG signature and IHDR, or an error message. */
     public static final int HEAD_BYTES = 256;

@@ -45,6 +45,15 @@ public final class ReportPrinter {
         for (Map.Entry<String, String> error : report.firstErrors().entrySet()) {
             line(out, "  " + error.getKey(), abbreviate(error.getValue()));
         }
+        BenchReport.AnswerCheck answers = report.answers();
+        if (answers != null) {
+            line(out, "answers", !answers.verify() ? "PNG header checked (--no-verify)"
+                    : answers.verifiedImages() + " of " + report.images().size()
+                    + " image(s) verified pixel-exact before the load; every ok answer equals its verified one");
+            for (Map.Entry<String, String> problem : answers.unverified().entrySet()) {
+                line(out, "  " + problem.getKey(), "not verified: " + abbreviate(problem.getValue()));
+            }
+        }
         line(out, "client CPU", fmt("%.2f", report.clientCpuMillisPerRequest()) + " ms per request (this load generator)");
         BenchReport.ServerUsage server = report.server();
         if (server != null) {

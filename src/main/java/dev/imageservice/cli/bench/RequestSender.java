@@ -17,6 +17,14 @@ public interface RequestSender extends AutoCloseable {
      */
     CompletableFuture<Outcome> send(BenchImage image, int worker);
 
+    /**
+     * Sends one image and keeps the whole body of its answer in the outcome, to verify it (once per
+     * image, before a load). A sender that cannot keep bodies answers without one.
+     */
+    default CompletableFuture<Outcome> sendKeepingBody(BenchImage image) {
+        return send(image, 0);
+    }
+
     /** Releases connections and threads; requests still in flight may fail. */
     @Override
     void close();

@@ -21,7 +21,7 @@ class ReportPrinterTest {
                 new BenchReport.Latency(1200.5, 1900, 2100, 2500, 3100, 1250),
                 5.5 * 1024 * 1024, 2 * 1024 * 1024,
                 Map.of("OK", 998L, "UNAVAILABLE", 2L), Map.of("UNAVAILABLE", "Connection refused"),
-                0.35, server);
+                0.35, server, new BenchReport.AnswerCheck(true, 1, Map.of()));
     }
 
     @Test
@@ -37,6 +37,7 @@ class ReportPrinterTest {
                 .contains("latency ms   p50 1200.5  p90 1900.0  p95 2100.0  p99 2500.0  max 3100.0  mean 1250.0")
                 .contains("UNAVAILABLE 2")
                 .contains("  UNAVAILABLE Connection refused")
+                .contains("answers      1 of 1 image(s) verified pixel-exact before the load; every ok answer equals its verified one")
                 .contains("client CPU   0.35 ms per request")
                 .doesNotContain("server CPU");
     }
