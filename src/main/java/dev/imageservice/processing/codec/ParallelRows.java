@@ -47,10 +47,12 @@ final class ParallelRows {
         CountDownLatch finished = new CountDownLatch(count);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = () -> {
+            RowCoder.Strips strips = null;
             for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
                 try {
                     if (failure.get() == null) {
-                        done[k] = codePart(rows, k * rowsPerPart, Math.min(height, (k + 1) * rowsPerPart), k == count - 1);
+                        strips = strips == null ? rows.strips() : strips;
+                        done[k] = codePart(rows, k * rowsPerPart, Math.min(height, (k + 1) * rowsPerPart), k == count - 1, strips);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
@@ -86,17 +88,17 @@ final class ParallelRows {
         return (height + parts - 1) / parts;
     }
 
-    private static Part codePart(RowCoder rows, int y0, int y1, boolean last) {
+    private static Part codePart(RowCoder rows, int y0, int y1, boolean last, RowCoder.Strips strips) {
         long filtered = (long) (y1 - y0) * (rows.rowBytes() + 1);
         OutputBytes out = new OutputBytes((int) Math.min(Integer.MAX_VALUE - 16, filtered * 3 / 4 + 4096));
-        int adler = codePart(rows, y0, y1, last, out);
+        int adler = codePart(rows, y0, y1, last, out, strips);
         return new Part(out.data, out.size, adler, filtered);
     }
 
     /** Codes rows {@code [y0, y1)} as one part at the end of {@code out}; returns their Adler-32. */
-    static int codePart(RowCoder rows, int y0, int y1, boolean last, OutputBytes out) {
+    static int codePart(RowCoder rows, int y0, int y1, boolean last, OutputBytes out, RowCoder.Strips strips) {
         DeflateCoder coder = new DeflateCoder(out);
-        rows.code(y0, y1, coder, last, length -> { });
+        rows.code(y0, y1, coder, last, length -> { }, strips);
         coder.finishPart(last);
         return coder.adler();
     }

@@ -249,12 +249,13 @@ public final class PngEncoder implements ImageEncoder {
             out.put(SIGNATURE);
             writeHeader();
             int rowsPerPart = ParallelRows.rowsPerPart(height, parts);
+            RowCoder.Strips strips = rows.strips();
             int adler = 1;
             for (int y0 = 0; y0 < height; y0 += rowsPerPart) {
                 int y1 = Math.min(height, y0 + rowsPerPart);
                 boolean last = y1 == height;
                 openPartChunk(y0 == 0);
-                int partAdler = ParallelRows.codePart(rows, y0, y1, last, out);
+                int partAdler = ParallelRows.codePart(rows, y0, y1, last, out, strips);
                 adler = DeflateFormat.combineAdler(adler, partAdler, (long) (y1 - y0) * (rows.rowBytes() + 1));
                 closePartChunk(last, adler);
             }

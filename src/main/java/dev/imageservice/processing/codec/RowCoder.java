@@ -47,12 +47,19 @@ final class RowCoder {
      * the last block as the deflate stream's last.
      */
     void code(int y0, int y1, DeflateCoder coder, boolean endsStream, BlockListener listener) {
-        StripReader reader = new StripReader(image, width, channels, bitDepth, permutation, rowsPerStrip);
-        byte[] previous = new byte[rowBytes]; // the row above the first is all zeros
+        code(y0, y1, coder, endsStream, listener, new Strips());
+    }
+
+    /** The same, with the strip buffers of {@code strips} (one thread's, reused from range to range). */
+    void code(int y0, int y1, DeflateCoder coder, boolean endsStream, BlockListener listener, Strips strips) {
+        StripReader reader = strips.reader;
+        byte[] previous = strips.previous;
         if (y0 > 0) {
             System.arraycopy(reader.read(y0 - 1, 1), 0, previous, 0, rowBytes);
+        } else {
+            java.util.Arrays.fill(previous, (byte) 0); // the row above the first is all zeros
         }
-        byte[] filtered = new byte[rowsPerStrip * (rowBytes + 1)];
+        byte[] filtered = strips.filtered;
         for (int y = y0; y < y1; y += rowsPerStrip) {
             int rows = Math.min(rowsPerStrip, y1 - y);
             byte[] raw = reader.read(y, rows);
@@ -77,5 +84,17 @@ final class RowCoder {
 
     int height() {
         return height;
+    }
+
+    /** New strip buffers for one thread that codes ranges of these rows one after the other. */
+    Strips strips() {
+        return new Strips();
+    }
+
+    /** One thread's strip buffers: a strip copied out of the Mat, the row above it, the strip filtered. */
+    final class Strips {
+        private final StripReader reader = new StripReader(image, width, channels, bitDepth, permutation, rowsPerStrip);
+        private final byte[] previous = new byte[rowBytes];
+        private final byte[] filtered = new byte[rowsPerStrip * (rowBytes + 1)];
     }
 }
