@@ -40,7 +40,7 @@ final class ParallelRows {
      */
     static Part[] code(RowCoder rows, int parts, int helpers, SpareThreads spare) {
         int height = rows.height();
-        int rowsPerPart = rowsPerPart(height, parts);
+        int rowsPerPart = rowsPerPart(rows, parts);
         int count = (height + rowsPerPart - 1) / rowsPerPart;
         Part[] done = new Part[count];
         AtomicInteger next = new AtomicInteger();
@@ -83,9 +83,14 @@ final class ParallelRows {
         return done;
     }
 
-    /** Rows in every part but the last of an image of {@code height} rows cut into {@code parts}. */
-    static int rowsPerPart(int height, int parts) {
-        return (height + parts - 1) / parts;
+    /**
+     * Rows in every part but the last when {@code rows} are cut into about {@code parts}: whole strips,
+     * so that a part adds no short block of its own (each block carries a Huffman table).
+     */
+    static int rowsPerPart(RowCoder rows, int parts) {
+        int rowsPerPart = (rows.height() + parts - 1) / parts;
+        int strip = rows.rowsPerStrip();
+        return (int) Math.min(rows.height(), ((long) rowsPerPart + strip - 1) / strip * strip);
     }
 
     private static Part codePart(RowCoder rows, int y0, int y1, boolean last, RowCoder.Strips strips) {

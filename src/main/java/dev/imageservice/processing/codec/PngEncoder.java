@@ -248,7 +248,7 @@ public final class PngEncoder implements ImageEncoder {
             out = ReusedOutputBytes.take((int) Math.min(Integer.MAX_VALUE - 16, filteredBytes * 3 / 4 + 4096 + 12L * parts));
             out.put(SIGNATURE);
             writeHeader();
-            int rowsPerPart = ParallelRows.rowsPerPart(height, parts);
+            int rowsPerPart = ParallelRows.rowsPerPart(rows, parts);
             RowCoder.Strips strips = rows.strips();
             int adler = 1;
             for (int y0 = 0; y0 < height; y0 += rowsPerPart) {

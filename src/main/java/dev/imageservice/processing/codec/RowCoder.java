@@ -86,6 +86,11 @@ final class RowCoder {
         return height;
     }
 
+    /** Rows per strip (and per deflate block, but for very wide rows). */
+    int rowsPerStrip() {
+        return rowsPerStrip;
+    }
+
     /** New strip buffers for one thread that codes ranges of these rows one after the other. */
     Strips strips() {
         return new Strips();

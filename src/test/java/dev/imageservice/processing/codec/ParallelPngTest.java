@@ -72,8 +72,8 @@ class ParallelPngTest {
             assertThat(lender.everLent.get()).as("threads lent").isPositive();
             assertThat(lender.lent.get()).as("all given back").isZero();
             assertThat(parallel).isEqualTo(alone);
-            assertThat(idatChunks(parallel)).as("one IDAT a part").isEqualTo(ParallelRows.parts(input.height(),
-                    input.width() * input.channels() * input.bitDepth() / 8));
+            assertThat(idatChunks(parallel)).as("one IDAT a part (parts of whole strips: at most parts())")
+                    .isBetween(2, ParallelRows.parts(input.height(), input.width() * input.channels() * input.bitDepth() / 8));
             assertThat(PngEncoderTest.openCvReads(parallel, input.channels())).isEqualTo(input.swapped());
             inflateIdat(parallel);
         }
