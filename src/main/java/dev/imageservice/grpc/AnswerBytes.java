@@ -16,8 +16,8 @@ final class AnswerBytes {
      */
     static ByteString of(OutputPieces output) {
         ByteString bytes = ByteString.EMPTY;
-        for (byte[] piece : output.pieces()) {
-            bytes = bytes.concat(UnsafeByteOperations.unsafeWrap(piece));
+        for (OutputPieces.Piece piece : output.pieces()) {
+            bytes = bytes.concat(UnsafeByteOperations.unsafeWrap(piece.array(), 0, piece.length()));
         }
         return bytes;
     }

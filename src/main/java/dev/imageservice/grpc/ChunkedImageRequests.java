@@ -7,6 +7,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.imageservice.grpc.proto.ImageRequest;
+import dev.imageservice.grpc.proto.ImageResponse;
 import dev.imageservice.grpc.proto.ImageServiceGrpc;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
@@ -29,7 +30,7 @@ import java.util.List;
  * bytes: a humongous object filling exactly one region, never copied by a young collection (pieces
  * of ordinary size were, 0.5-1 s pauses with 400 MiB of waiting inputs); under other collectors,
  * 256 KiB. The other fields, small, are parsed as usual; the bytes on the wire are the tutorial's
- * {@code ImageRequest} unchanged.
+ * {@code ImageRequest} unchanged. Its answers are marshalled by {@link AnswerMessages}.
  */
 public final class ChunkedImageRequests implements MethodDescriptor.Marshaller<ImageRequest> {
     static final int PIECE_BYTES = pieceBytes();
@@ -64,8 +65,10 @@ public final class ChunkedImageRequests implements MethodDescriptor.Marshaller<I
         MethodDescriptor<Q, R> original = method.getMethodDescriptor();
         MethodDescriptor.Marshaller<Q> marshaller = (MethodDescriptor.Marshaller<Q>) new ChunkedImageRequests(
                 (MethodDescriptor.Marshaller<ImageRequest>) original.getRequestMarshaller());
-        return ServerMethodDefinition.create(original.toBuilder().setRequestMarshaller(marshaller).build(),
-                method.getServerCallHandler());
+        MethodDescriptor.Marshaller<R> answers = (MethodDescriptor.Marshaller<R>) new AnswerMessages(
+                (MethodDescriptor.Marshaller<ImageResponse>) original.getResponseMarshaller());
+        return ServerMethodDefinition.create(original.toBuilder().setRequestMarshaller(marshaller)
+                .setResponseMarshaller(answers).build(), method.getServerCallHandler());
     }
 
     /** One G1 region less room for the array's header, or 256 KiB when G1 is not the collector. */

@@ -165,14 +165,17 @@ final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
             releaseResult = processed.releaseMemory();
             outputBytes = processed.outputLength();
             try {
-                // gRPC copies the pieces into its (direct) transport buffers here, where they stay
-                // counted until written; the pieces are garbage from then on.
+                // gRPC copies the pieces into its framing buffers here, where they stay counted until
+                // written; each piece goes back to the pool once copied (AnswerMessages), what was
+                // not copied is left to the collector.
                 call.sendHeaders(new Metadata());
-                call.sendMessage(ImageResponse.newBuilder().setImageData(AnswerBytes.of(processed.encoded())).build());
+                AnswerMessages.send(call, processed.encoded());
                 close(Status.OK);
             } catch (RuntimeException | OutOfMemoryError e) {
                 fail("failed while its answer was handed to gRPC", inputBytes, e);
                 return;
+            } finally {
+                processed.encoded().settle();
             }
             if (!ended) {
                 // The idle timeout, plus the time the answer takes at the slowest read rate we wait for.

@@ -162,6 +162,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             AdmissionController.Lease output = permit.keepOnly(image.outputLength());
             if (!result.complete(image.withRelease(output::close))) {
                 output.close();
+                image.encoded().recycle(); // cancelled meanwhile: no transport has seen the answer
             }
         } catch (OutOfMemoryError e) {
             // The budget should make this impossible; if the heap is smaller than the budget assumes,
@@ -246,7 +247,12 @@ public final class PipelineImageProcessor implements ImageProcessor {
             }
             // Into pieces of one heap region each, from the encoder's reused buffer: no humongous arrays.
             OutputPieces.Collector output = new OutputPieces.Collector();
-            plan.encoder.encodeInto(current, output);
+            try {
+                plan.encoder.encodeInto(current, output);
+            } catch (RuntimeException | Error e) {
+                output.discard(); // its region arrays go back to the pool
+                throw e;
+            }
             long encodedAt = System.nanoTime();
             stages.stageEnded(StageListener.Stage.ENCODE, "encode", transformedAt, encodedAt);
             return new ProcessedImage(output.build(), plan.encoder.contentType(), source.header.format(), info(current),

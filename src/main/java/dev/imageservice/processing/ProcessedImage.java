@@ -57,9 +57,13 @@ public record ProcessedImage(
         return encoded.length();
     }
 
-    /** Gives the output's memory back to the budget (idempotent); call it once the output is written. */
+    /**
+     * Gives the output's memory back to the budget (idempotent); call it once the output is written.
+     * Pieces the transport has not recycled are left to the collector ({@link OutputPieces#settle()}).
+     */
     public void release() {
         releaseMemory.run();
+        encoded.settle();
     }
 
     /** The same result, released by {@code release}. */

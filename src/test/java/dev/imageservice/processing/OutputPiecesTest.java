@@ -1,6 +1,7 @@
 package dev.imageservice.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -15,13 +16,21 @@ class OutputPiecesTest {
     }
 
     @Test
-    void piecesAreOneRegionEachTheLastExact() {
+    void piecesAreOneRegionEachTheLastExactWhenSmall() {
         byte[] bytes = random(3 * PIECE + 1234);
         OutputPieces pieces = OutputPieces.copyOf(bytes, 0, bytes.length);
 
         assertThat(pieces.length()).isEqualTo(bytes.length);
-        assertThat(pieces.pieces()).extracting(piece -> piece.length).containsExactly(PIECE, PIECE, PIECE, 1234);
+        assertThat(pieces.pieces()).extracting(OutputPieces.Piece::length).containsExactly(PIECE, PIECE, PIECE, 1234);
+        assertThat(pieces.pieces()).extracting(piece -> piece.array().length).containsExactly(PIECE, PIECE, PIECE, 1234);
         assertThat(pieces.toArray()).isEqualTo(bytes);
+
+        // A last piece of half a region or more is a whole region array of the pool, partly filled.
+        byte[] large = random(PIECE + PIECE / 2 + 1);
+        OutputPieces halves = OutputPieces.copyOf(large, 0, large.length);
+        assertThat(halves.pieces()).extracting(OutputPieces.Piece::length).containsExactly(PIECE, PIECE / 2 + 1);
+        assertThat(halves.pieces()).extracting(piece -> piece.array().length).containsExactly(PIECE, PIECE);
+        assertThat(halves.toArray()).isEqualTo(large);
     }
 
     @Test
@@ -45,7 +54,7 @@ class OutputPiecesTest {
         OutputPieces pieces = collector.build();
 
         assertThat(pieces.length()).isEqualTo(bytes.length);
-        assertThat(pieces.pieces()).extracting(piece -> piece.length).containsExactly(PIECE, PIECE, 999);
+        assertThat(pieces.pieces()).extracting(OutputPieces.Piece::length).containsExactly(PIECE, PIECE, 999);
         assertThat(pieces.toArray()).isEqualTo(bytes);
     }
 
@@ -57,7 +66,75 @@ class OutputPiecesTest {
         OutputPieces pieces = OutputPieces.copyOf(random(PIECE + 1), 0, PIECE + 1);
         byte[] joined = pieces.toArray();
         assertThat(pieces.toArray()).isSameAs(joined);
-        assertThat(pieces.pieces()).containsExactly(joined); // the pieces are let go once joined
+        assertThat(pieces.pieces()).extracting(OutputPieces.Piece::array).containsExactly(joined); // the pieces are let go once joined
         assertThat(new OutputPieces.Collector().build().length()).isZero();
+    }
+
+    @Test
+    void recyclingGivesTheRegionArraysBackAndEndsTheAnswer() {
+        long inUse = RegionArrays.inUse();
+        byte[] bytes = random(2 * PIECE + 10);
+        OutputPieces pieces = OutputPieces.copyOf(bytes, 0, bytes.length);
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse + 2); // the exact last piece is not the pool's
+        int idle = RegionArrays.idle();
+
+        pieces.recycle();
+        assertThat(RegionArrays.idle()).isEqualTo(Math.min(idle + 2, RegionArrays.MAX_IDLE));
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse);
+        assertThatThrownBy(pieces::pieces).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(pieces::toArray).isInstanceOf(IllegalStateException.class);
+        pieces.recycle(); // once only
+        pieces.settle();
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse);
+    }
+
+    @Test
+    void piecesAreRecycledInOrderOnlyAndNotAfterSettling() {
+        long inUse = RegionArrays.inUse();
+        byte[] bytes = random(3 * PIECE);
+        OutputPieces pieces = OutputPieces.copyOf(bytes, 0, bytes.length);
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse + 3);
+
+        pieces.recyclePiece(1); // out of turn: nothing
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse + 3);
+        pieces.recyclePiece(0);
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse + 2);
+        assertThatThrownBy(() -> pieces.array(0)).isInstanceOf(IllegalStateException.class);
+        assertThat(pieces.array(1)).hasSize(PIECE);
+        assertThat(pieces.length(2)).isEqualTo(PIECE);
+        assertThatThrownBy(pieces::toArray).isInstanceOf(IllegalStateException.class);
+
+        pieces.settle(); // the rest is left to the collector, and still readable
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse);
+        pieces.recyclePiece(1);
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse);
+        assertThat(java.util.Arrays.copyOfRange(pieces.array(2), 0, PIECE))
+                .isEqualTo(java.util.Arrays.copyOfRange(bytes, 2 * PIECE, 3 * PIECE));
+    }
+
+    @Test
+    void settlingOrJoiningLeavesThePiecesReadable() {
+        long inUse = RegionArrays.inUse();
+        byte[] bytes = random(PIECE + PIECE / 2 + 7);
+        OutputPieces settled = OutputPieces.copyOf(bytes, 0, bytes.length);
+        settled.settle();
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse);
+        assertThat(settled.toArray()).isEqualTo(bytes);
+
+        OutputPieces joined = OutputPieces.copyOf(bytes, 0, bytes.length);
+        assertThat(joined.toArray()).isEqualTo(bytes);
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse); // joined: the pieces are no longer the pool's
+        joined.recycle();
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse);
+    }
+
+    @Test
+    void aDiscardedCollectionGoesBack() {
+        long inUse = RegionArrays.inUse();
+        OutputPieces.Collector collector = new OutputPieces.Collector();
+        collector.write(random(PIECE + 5), 0, PIECE + 5);
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse + 2);
+        collector.discard();
+        assertThat(RegionArrays.inUse()).isEqualTo(inUse);
     }
 }

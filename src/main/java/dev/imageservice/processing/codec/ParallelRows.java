@@ -16,8 +16,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link #codePart} into the output itself) is the same PNG byte for byte.
  */
 final class ParallelRows {
-    /** Filtered bytes per part: a few ms of work, so that two to four threads share an image evenly. */
-    static final int PART_BYTES = 2 << 20;
+    /** Images of more filtered bytes than this are worth coding in parts (a few ms of work each). */
+    static final int MIN_PARALLEL_BYTES = 2 << 20;
+    /**
+     * Filtered bytes per part: small enough that a part's output buffer, even grown once, stays under
+     * half a G1 region (512 KiB at the smallest region size), so it is an ordinary young object.
+     * Parts of 2 MiB had buffers of 1.5-2.3 MB: "humongous" objects, two or three per part, each of
+     * which could start a G1 concurrent cycle (~50 per 12 MP image one at a time, docs/PERFORMANCE.md 4.5.4).
+     */
+    static final int PART_BYTES = 384 << 10;
     /** At most this many lent threads per image. */
     static final int MAX_HELPERS = 3;
 
@@ -31,6 +38,9 @@ final class ParallelRows {
     /** How many parts an image of these rows is worth cutting into (1: not worth it). */
     static int parts(int height, int rowBytes) {
         long filtered = (long) height * (rowBytes + 1);
+        if (filtered <= MIN_PARALLEL_BYTES) {
+            return 1;
+        }
         return (int) Math.min(height, (filtered + PART_BYTES - 1) / PART_BYTES);
     }
 
