@@ -160,7 +160,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             context.checkStillWanted();
             ProcessedImage image = decodeTransformEncode(source, options, plan, context.stages());
             AdmissionController.Lease output = permit.keepOnly(image.outputLength());
-            if (!result.complete(image.withRelease(output::close))) {
+            if (!result.complete(image.withAnswer(output))) {
                 output.close();
             }
         } catch (OutOfMemoryError e) {
