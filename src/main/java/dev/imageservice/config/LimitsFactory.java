@@ -44,8 +44,9 @@ public class LimitsFactory {
 
     /**
      * Memory all requests may hold at once: inputs (waiting ones included, at most 65% of it),
-     * decoded pixels and buffers of the images in work and encoded outputs until written (the other
-     * 35%). 0B (the default) derives it from the heap: {@link #budgetForHeap} (360 MiB with
+     * the work of the images in work (what each adds beyond the buffers its worker keeps, see
+     * {@code Limits.ownWorkBytes}) and encoded outputs until written (the other 35%). 0B (the
+     * default) derives it from the heap: {@link #budgetForHeap} (360 MiB with
      * the README's {@code java -Xmx576m}, 640 MiB with {@code -Xmx1g}). Otherwise at least 16 MiB; the heap needs
      * about this plus 60% (see the README, "How much memory the process needs").
      */

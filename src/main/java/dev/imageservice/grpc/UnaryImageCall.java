@@ -29,11 +29,25 @@ import org.slf4j.LoggerFactory;
  * cancelled. A client that has not read the whole answer {@code stallTimeout} plus one second per
  * MiB of it (1 MiB/s) after it was handed to gRPC has its call reset (it sees CANCELLED), which
  * frees the answer's buffers; other calls on the same connection go on.
+ *
+ * <p>Sooner when it keeps others waiting: an answer not read {@link #FAIR_SHARE_GRACE_NANOS} plus one
+ * second per {@link #FAIR_SHARE_READ_BYTES_PER_SECOND} bytes after it was handed to gRPC is checked
+ * every {@link #FAIR_SHARE_CHECK_NANOS}, and reset at once when its client holds more than its fair
+ * share of the budget's work share while another client waits for room in it
+ * ({@link ProcessedImage#reclaimIfCrowding}). A reset is the only way to end a call whose answer
+ * is queued behind HTTP/2 flow control (the status trailers wait behind the answer), so the client
+ * sees CANCELLED, and the log says why.
  */
 final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(UnaryImageCall.class);
     /** The slowest average reading of an answer that is waited for (1 MiB/s). */
     static final long MIN_READ_BYTES_PER_SECOND = 1 << 20;
+    /** How long an answer is left to be read before it may be taken back for other clients' work. */
+    static final long FAIR_SHARE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The reading rate (8 MiB/s) that the fair-share grace allows for on top, per byte of the answer. */
+    static final long FAIR_SHARE_READ_BYTES_PER_SECOND = 8 << 20;
+    /** How often an unread answer past its grace is checked again. */
+    static final long FAIR_SHARE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerCall<ImageRequest, ImageResponse> call;
     private final ImageProcessor processor;
@@ -50,6 +64,9 @@ final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
     /** Gives the answer's memory back; the answer's array itself is not kept once gRPC has copied it. */
     private Runnable releaseResult;
     private ScheduledFuture<?> stallCheck;
+    /** The answer handed to gRPC and not yet written, for the fair-share check. */
+    private ProcessedImage unread;
+    private ScheduledFuture<?> fairShareCheck;
     private boolean closed;
     private boolean ended;
 
@@ -182,6 +199,11 @@ final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
                 long readNanos = outputBytes * (TimeUnit.SECONDS.toNanos(1) / MIN_READ_BYTES_PER_SECOND);
                 stallCheck = timer.schedule(LogContext.capture().wrap(this::stalled), stallTimeoutNanos + readNanos,
                         TimeUnit.NANOSECONDS);
+                unread = processed;
+                long graceNanos = FAIR_SHARE_GRACE_NANOS
+                        + TimeUnit.SECONDS.toNanos(1) * outputBytes / FAIR_SHARE_READ_BYTES_PER_SECOND;
+                fairShareCheck = timer.schedule(LogContext.capture().wrap(this::checkFairShare), graceNanos,
+                        TimeUnit.NANOSECONDS);
             }
         }
         if (LOG.isInfoEnabled()) {
@@ -208,6 +230,29 @@ final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
             call.close(status, new Metadata());
         } catch (IllegalStateException alreadyClosed) {
             // cancelled meanwhile: onCancel ends the call
+        }
+    }
+
+    /** The answer is still unread past its grace: taken back if it keeps other clients waiting, else checked again. */
+    private void checkFairShare() {
+        ProcessedImage answer;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            answer = unread;
+        }
+        if (answer.reclaimIfCrowding()) { // outside the lock: it hands the memory to other calls
+            LOG.info("ProcessImage reset: the client did not read its answer ({} B) while it held more than its fair"
+                    + " share of memory and other clients waited for it", answer.outputLength());
+            CallCanceller.cancel(context, "the client did not read its answer while others waited for its memory");
+            return;
+        }
+        synchronized (this) {
+            if (!ended) {
+                fairShareCheck = timer.schedule(LogContext.capture().wrap(this::checkFairShare), FAIR_SHARE_CHECK_NANOS,
+                        TimeUnit.NANOSECONDS);
+            }
         }
     }
 
@@ -246,6 +291,10 @@ final class UnaryImageCall extends ServerCall.Listener<ImageRequest> {
             if (stallCheck != null) {
                 stallCheck.cancel(false);
             }
+            if (fairShareCheck != null) {
+                fairShareCheck.cancel(false);
+            }
+            unread = null;
         }
         // Outside the lock: giving memory back hands it to other calls, which take their own locks.
         if (releaseAnswer != null) {

@@ -303,6 +303,42 @@ public final class AdmissionController {
         return null;
     }
 
+    /**
+     * Takes {@code answer}'s memory back, unwritten, if its client holds more than its fair share of
+     * the work share ({@link MemoryBudget#fairShare}) while another client's next waiter, within its
+     * own share, waits because the work share has no room for it: the answer's client then keeps
+     * others from working by not reading. True when taken back (the transport must end the call).
+     */
+    boolean reclaim(AnswerLease answer) {
+        List<Grant> grants;
+        synchronized (this) {
+            String client = answer.client();
+            if (client == null || queue.isEmpty() || answer.bytes() == 0) {
+                return false;
+            }
+            long share = budget.fairShare(queue.waitingClients());
+            if (budget.heldBy(client) <= share || !othersWaitForRoom(client, share)) {
+                return false;
+            }
+            if (!answer.releaseUnwritten()) {
+                return false;
+            }
+            grants = grantable();
+        }
+        Grant.complete(grants);
+        return true;
+    }
+
+    /** Whether a client other than {@code client}, within {@code share}, has a next waiter the work share has no room for. */
+    private boolean othersWaitForRoom(String client, long share) {
+        for (Waiter other : queue.heads()) {
+            if (!client.equals(other.client()) && !pastShare(other, share) && !budget.hasRoom(other.bytes(), true)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether granting {@code waiter} takes its client, already holding some work or answers, past {@code share}. */
     private boolean pastShare(Waiter waiter, long share) {
         long held = budget.heldBy(waiter.client());

@@ -53,6 +53,24 @@ public record Limits(
     /** See {@link #workBytes}. */
     public static final int WORK_BYTES_PER_PIXEL = 8;
 
+    /**
+     * What an image adds while it is in work when its worker's kept buffers hold its large
+     * intermediates: the decoded pixels (native memory each worker keeps) and the PNG encoder's
+     * buffer (an array each worker keeps). Those buffers are the process's fixed overhead, bounded by
+     * the number of workers ({@code maxConcurrent} + {@link MemoryBudget#SPARE_SLOTS}) whatever the
+     * load, and not counted per request (see the README, "How much memory the process needs"). What
+     * the request adds: the finished PNG copied out of the encoder's buffer (at most that buffer,
+     * 2.25 bytes a pixel), the pieces a parallel encode compresses into before they are joined, and
+     * the input's copy: {@value #OWN_WORK_BYTES_PER_PIXEL} bytes a pixel plus the input (a 12 MP
+     * photo: 48 MiB, against {@link #workBytes}'s 92 MiB).
+     */
+    public static long ownWorkBytes(long pixels, long inputBytes) {
+        return pixels * OWN_WORK_BYTES_PER_PIXEL + inputBytes;
+    }
+
+    /** See {@link #ownWorkBytes}. */
+    public static final int OWN_WORK_BYTES_PER_PIXEL = 4;
+
     /** Megapixels, for messages: "900 MP", "2.1 MP". */
     public static String megapixels(long pixels) {
         double mp = pixels / 1_000_000.0;

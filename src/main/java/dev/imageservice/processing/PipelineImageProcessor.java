@@ -125,7 +125,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
         // What the transport has not read yet is read on admission, so it counts in the work.
         int held = input.heldBytes();
         CompletableFuture<AdmissionController.Permit> turn = admission.admit(
-                Limits.workBytes(plan.peakPixels, input.size()) + (input.size() - held), held, context);
+                workBytes(plan, source.header, input.size()) + (input.size() - held), held, context);
         CompletableFuture<ProcessedImage> result = new CompletableFuture<>();
         result.whenComplete((image, failure) -> {
             if (result.isCancelled()) {
@@ -160,7 +160,7 @@ public final class PipelineImageProcessor implements ImageProcessor {
             context.checkStillWanted();
             ProcessedImage image = decodeTransformEncode(source, options, plan, context.stages());
             AdmissionController.Lease output = permit.keepOnly(image.outputLength());
-            if (!result.complete(image.withRelease(output::close))) {
+            if (!result.complete(image.withAnswer(output))) {
                 output.close();
                 image.encoded().recycle(); // cancelled meanwhile: no transport has seen the answer
             }
@@ -174,6 +174,18 @@ public final class PipelineImageProcessor implements ImageProcessor {
             permit.close();
             result.completeExceptionally(e);
         }
+    }
+
+    /**
+     * What the image's work holds beyond what its worker keeps anyway: when the pixels are decoded
+     * into the worker's kept memory and encoded straight from there into the encoder's kept buffer
+     * (no operation step, no shrink-on-load), only what the image adds ({@link Limits#ownWorkBytes});
+     * otherwise all of it ({@link Limits#workBytes}).
+     */
+    private long workBytes(OperationPlan plan, ImageHeader header, int inputBytes) {
+        boolean onKeptBuffers = plan.steps.isEmpty() && plan.shrinkFactor == 1 && decoder.decodesIntoKeptMemory(header)
+                && plan.encoder.encodesInKeptBuffer(header.width(), header.height(), 3);
+        return onKeptBuffers ? Limits.ownWorkBytes(plan.peakPixels, inputBytes) : Limits.workBytes(plan.peakPixels, inputBytes);
     }
 
     /** The checks that need no decoding: size, then format and dimensions from the header. */

@@ -66,6 +66,21 @@ public record ProcessedImage(
         encoded.settle();
     }
 
+    /**
+     * Gives the output's memory back now, unwritten, if its client holds more than its fair share of
+     * the budget's work share while another client waits for room in it (a client that does not
+     * read its answers would keep the others waiting). True when given back: the transport must then
+     * end the call at once (the answer is no longer counted).
+     */
+    public boolean reclaimIfCrowding() {
+        return releaseMemory instanceof AnswerLease answer && answer.reclaimIfCrowding();
+    }
+
+    /** The same result, its output's memory counted by {@code answer} until released. */
+    public ProcessedImage withAnswer(AdmissionController.Lease answer) {
+        return withRelease(answer instanceof AnswerLease counted ? counted : answer::close);
+    }
+
     /** The same result, released by {@code release}. */
     public ProcessedImage withRelease(Runnable release) {
         return new ProcessedImage(encoded, contentType, inputFormat, info, inputBytes, decodeNanos, transformNanos,

@@ -3,6 +3,7 @@ package dev.imageservice.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageservice.processing.ImageProcessingException.Kind;
+import dev.imageservice.processing.format.ImageFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,9 @@ class AdmissionFairShareTest {
     private static final RequestContext A = RequestContext.withoutDeadline(() -> false).withClient("alice");
     private static final RequestContext B = RequestContext.withoutDeadline(() -> false).withClient("bob");
     private static final RequestContext C = RequestContext.withoutDeadline(() -> false).withClient("carol");
+
+    /** The work share of the 1 MiB budget of {@link #controller}. */
+    private static final long WORK_SHARE = (1 << 20) - (1 << 20) * AdmissionController.INPUT_SHARE_PERCENT / 100;
 
     private static AdmissionController controller(int queued, int queuedPerClient) {
         return new AdmissionController(new Limits(1 << 20, 1000, 1, 1 << 20, queued,
@@ -125,6 +129,55 @@ class AdmissionFairShareTest {
         inWork.close();
         CompletableFuture.allOf(turns.toArray(CompletableFuture[]::new)).join();
         assertThat(order).containsExactly("call0", "call1", "call2", "call3", "call4");
+    }
+
+    @Test
+    void anUnreadAnswerOfAClientPastItsFairShareIsTakenBackWhenAnotherClientWaitsForRoom() {
+        AdmissionController admission = controller(1000, 1000);
+        long answer = WORK_SHARE * 2 / 5;
+        ProcessedImage first = answered(admission, A, answer);
+        ProcessedImage second = answered(admission, A, answer);
+        CompletableFuture<AdmissionController.Permit> bob = admission.admit(WORK_SHARE / 2, 0, B);
+        assertThat(bob).as("no room beside alice's unread answers (4/5 of the work share)").isNotDone();
+
+        // Alice holds 4/5 of the work share; her fair share, with bob waiting, is 1/2.
+        assertThat(first.reclaimIfCrowding()).isTrue();
+        assertThat(bob).as("admitted in the room given back").isDone();
+        assertThat(second.reclaimIfCrowding()).as("nobody waits for room any more").isFalse();
+        first.release(); // the transport's own release once the call is reset: nothing more to give back
+        assertThat(admission.bytesInUse()).isEqualTo(answer + WORK_SHARE / 2);
+
+        bob.join().close();
+        second.release();
+        assertThat(admission.bytesInUse()).isZero();
+    }
+
+    @Test
+    void anAnswerWithinItsClientsFairShareOrWaitedForOnlyByItsOwnClientIsNotTakenBack() {
+        AdmissionController admission = controller(1000, 1000);
+        ProcessedImage alices = answered(admission, A, WORK_SHARE / 5);
+        assertThat(alices.reclaimIfCrowding()).as("nobody waits").isFalse();
+        CompletableFuture<AdmissionController.Permit> alicesNext = admission.admit(WORK_SHARE, 0, A);
+        assertThat(alicesNext).isNotDone();
+        assertThat(alices.reclaimIfCrowding()).as("only her own call waits").isFalse();
+        alicesNext.cancel(false);
+
+        AdmissionController.Permit carol = admission.admit(WORK_SHARE * 7 / 10, 0, C).join();
+        CompletableFuture<AdmissionController.Permit> bob = admission.admit(WORK_SHARE / 5, 0, B);
+        assertThat(bob).as("no room: 1/5 + 7/10 + 1/5 of the work share").isNotDone();
+        assertThat(alices.reclaimIfCrowding()).as("1/5 is within her fair share of 1/3").isFalse();
+
+        carol.close();
+        bob.join().close();
+        alices.release();
+        assertThat(admission.bytesInUse()).isZero();
+    }
+
+    /** An answer of {@code bytes} whose work is done, counted until written, as the processor hands it to a transport. */
+    private static ProcessedImage answered(AdmissionController admission, RequestContext client, long bytes) {
+        AdmissionController.Lease answer = admission.admit(bytes, 0, client).join().keepOnly(bytes);
+        return new ProcessedImage(new byte[1], "image/png", ImageFormat.PNG, new ImageInfo(1, 1, 3, 8), 1, 0, 0, 0)
+                .withAnswer(answer);
     }
 
     private static CompletableFuture<AdmissionController.Permit> served(CompletableFuture<AdmissionController.Permit> turn,

@@ -16,4 +16,13 @@ public interface ImageDecoder {
      * @throws ImageProcessingException if the data is not an image this decoder can read
      */
     Mat decode(byte[] data, ImageHeader header);
+
+    /**
+     * Whether {@link #decode} puts this image's pixels in memory the decoding thread keeps from
+     * image to image, so the image adds no pixel memory of its own to what the process holds (the
+     * memory budget then counts it by {@code Limits.ownWorkBytes}). False when unsure.
+     */
+    default boolean decodesIntoKeptMemory(ImageHeader header) {
+        return false;
+    }
 }

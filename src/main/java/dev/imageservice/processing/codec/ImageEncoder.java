@@ -31,4 +31,13 @@ public interface ImageEncoder {
     default Optional<ImageEncoder> absorb(ImageOperation operation) {
         return Optional.empty();
     }
+
+    /**
+     * Whether encoding a {@code width x height} 8-bit image of {@code channels} works in a buffer
+     * the encoding thread keeps from image to image (the memory budget then counts the image by
+     * {@code Limits.ownWorkBytes}). False when unsure.
+     */
+    default boolean encodesInKeptBuffer(int width, int height, int channels) {
+        return false;
+    }
 }

@@ -83,6 +83,13 @@ public final class PngEncoder implements ImageEncoder {
         return Optional.empty();
     }
 
+    /** An 8-bit image whose output buffer (3/4 of its filtered rows) is one the thread keeps ({@link ReusedOutputBytes}). */
+    @Override
+    public boolean encodesInKeptBuffer(int width, int height, int channels) {
+        long filtered = ((long) width * channels + 1) * height;
+        return ReusedOutputBytes.keeps(filtered * 3 / 4 + 4096);
+    }
+
     /**
      * An upper bound of the heap bytes one encode allocates (so also of what it holds at once) for
      * an image of this shape: the strip buffers, the output array sized for 3/4 of the filtered

@@ -36,6 +36,11 @@ final class ReusedNativeMemory {
     private ReusedNativeMemory() {
     }
 
+    /** Whether a decode into {@code bytes} of pixels uses a thread's kept memory (when it is not lent). */
+    static boolean keepsPixels(long bytes) {
+        return bytes >= MIN_PIXEL_BYTES && bytes <= MAX_PIXEL_BYTES;
+    }
+
     static ReusedNativeMemory forThisThread() {
         return THREAD.get();
     }

@@ -16,6 +16,11 @@ final class ReusedOutputBytes {
     private ReusedOutputBytes() {
     }
 
+    /** Whether a buffer of {@code capacity} bytes is kept for the thread's next image once used. */
+    static boolean keeps(long capacity) {
+        return capacity <= MAX_KEPT_BYTES;
+    }
+
     /** This thread's kept buffer, emptied, if it holds {@code capacity}; else a new one. */
     static OutputBytes take(int capacity) {
         OutputBytes kept = KEPT.get();

@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import dev.imageservice.processing.ImageProcessingException;
 import dev.imageservice.processing.format.ImageFormat;
 import dev.imageservice.processing.format.ImageHeader;
+import dev.imageservice.processing.format.JpegTraits;
 import java.util.Locale;
 import java.util.Objects;
 import org.opencv.core.Mat;
@@ -49,6 +50,21 @@ public final class TurboJpegDecoder implements ImageDecoder {
             }
         }
         return fallback.decode(data, header);
+    }
+
+    /**
+     * The 8-bit YCbCr and gray JPEGs this decoder reads itself, within {@link ReusedNativeMemory}'s
+     * kept range (a colour image of up to 21 MP).
+     */
+    @Override
+    public boolean decodesIntoKeptMemory(ImageHeader header) {
+        if (header.format() != ImageFormat.JPEG || !(header.traits() instanceof JpegTraits traits)
+                || traits.precision() != 8 || traits.lossless() || traits.adobeTransform() == 0
+                || traits.adobeTransform() == 2) {
+            return false;
+        }
+        int channels = traits.components().size();
+        return (channels == 3 || channels == 1) && ReusedNativeMemory.keepsPixels(header.pixels() * channels);
     }
 
     /**

@@ -57,9 +57,10 @@ class SigtermSlowReadersProcessTest {
         // Outside a Dropwizard app, logback logs Netty's every frame at DEBUG.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.INFO);
-        // 64 MiB: 22 MiB for work and unwritten answers, one 1600x1200 image in work (15 MiB) and two
-        // or three of its answers (2-3 MB each) waiting for the client.
-        service = new ChildJvmService("-Xmx384m", "-Ddw.limits.memoryBudget=64MiB", "-Ddw.limits.maxConcurrent=1",
+        // 44 MiB: 15 MiB for work and unwritten answers, one 1600x1200 JPEG in work (8 MiB: it works in
+        // its worker's kept buffers, Limits.ownWorkBytes) and two or three of its answers (2-3 MB each)
+        // waiting for the client.
+        service = new ChildJvmService("-Xmx384m", "-Ddw.limits.memoryBudget=44MiB", "-Ddw.limits.maxConcurrent=1",
                 "-Ddw.grpc.shutdownGracePeriod=8s", "-Ddw.server.shutdownGracePeriod=8s",
                 "-Ddw.grpc.streamIdleTimeout=60s", "-Ddw.ops.healthCheckInterval=10m");
         // Small flow-control windows: what the client has not asked for stays on the server.
